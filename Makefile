@@ -1,0 +1,31 @@
+# The two commands a newcomer needs:
+#   make run    set up .venv if missing, ingest examples/ into ./counterclaim.db, print a summary
+#   make test   set up .venv if missing, run the whole test suite (what .ci/run calls)
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test eval bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/counterclaim ingest examples/
+	$(BIN)/counterclaim export --format jsonl --out ledger.jsonl
+	@echo "ledger: ./counterclaim.db   export: ./ledger.jsonl ($$(wc -l < ledger.jsonl) lines)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	$(BIN)/python bench/eval.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

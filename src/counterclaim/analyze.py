@@ -1,0 +1,112 @@
+"""Documents → spaCy Docs → analysis records, in batches.
+
+Long texts are parsed in paragraph-aligned chunks (each below
+``MAX_CHUNK_CHARS``) that are merged back into one Doc, so memory stays bounded
+and offsets still index the whole stored text. The document-level stages (the
+components listed in ``DOC_LEVEL``) then run once on the merged Doc.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from counterclaim.errors import AnalysisError
+from counterclaim.extract.asserter import find_asserter
+from counterclaim.ingest.document import Document
+from counterclaim.nlp import MAX_CHUNK_CHARS, load_nlp
+from counterclaim.records import Analysis
+
+DOC_LEVEL = ("counterclaim_entities_v1",)
+
+
+def chunk_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
+    """Split ``text`` into pieces of at most ``limit`` characters whose concatenation is ``text``.
+
+    Cuts fall after a blank line when there is one, else after a line break,
+    else after a space, else anywhere.
+    """
+    if len(text) <= limit:
+        return [text]
+    pieces = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind("\n\n") + 2, 0)
+        for sep in ("\n", " "):
+            if cut < limit // 2:
+                cut = max(cut, window.rfind(sep) + 1)
+        if cut < limit // 2:
+            cut = limit
+        pieces.append(text[start:start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse_texts(texts: list[str], *, batch_size: int = 16) -> list[Doc]:
+    """Parse texts with the shared pipeline and run the document-level stages on each."""
+    nlp = load_nlp()
+    owners: list[int] = []
+    chunks: list[str] = []
+    for n, text in enumerate(texts):
+        for piece in chunk_text(text):
+            owners.append(n)
+            chunks.append(piece)
+    grouped: list[list[Doc]] = [[] for _ in texts]
+    for owner, doc in zip(owners, nlp.pipe(chunks, batch_size=batch_size, disable=list(DOC_LEVEL)), strict=True):
+        grouped[owner].append(doc)
+    docs = []
+    for parts in grouped:
+        doc = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+        for name in DOC_LEVEL:
+            doc = nlp.get_pipe(name)(doc)
+        docs.append(doc)
+    return docs
+
+
+def analysis_of(document: Document, doc: Doc) -> Analysis:
+    """The records of one parsed document."""
+    if doc.text != document.text:
+        raise AnalysisError("parsed text differs from the stored text", code="E302", path=document.path)
+    entities, mentions = doc._.cc_entities, doc._.cc_mentions
+    asserter, why = find_asserter(doc, entities, mentions, document.doc_type)
+    return Analysis(entities=entities, mentions=mentions, asserter=asserter,
+                    why={"asserter": why} if why else {})
+
+
+def analyze_documents(documents: Iterable[Document], *, batch_size: int = 16
+                      ) -> Iterator[tuple[Document, Analysis | AnalysisError]]:
+    """Yield each document with its analysis, or with the error that stopped it."""
+    batch: list[Document] = []
+
+    def flush() -> Iterator[tuple[Document, Analysis | AnalysisError]]:
+        try:
+            docs = parse_texts([d.text for d in batch], batch_size=batch_size)
+        except Exception:  # noqa: BLE001 - fall back to one at a time to isolate the bad one
+            docs = []
+            for d in batch:
+                try:
+                    docs.extend(parse_texts([d.text]))
+                except Exception as exc:  # noqa: BLE001
+                    docs.append(AnalysisError(f"analysis failed: {exc.__class__.__name__}: {exc}",
+                                              code="E303", path=d.path))
+        for d, parsed in zip(batch, docs, strict=True):
+            if isinstance(parsed, AnalysisError):
+                yield d, parsed
+                continue
+            try:
+                yield d, analysis_of(d, parsed)
+            except AnalysisError as exc:
+                yield d, exc
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the ingest
+                yield d, AnalysisError(f"analysis failed: {exc.__class__.__name__}: {exc}", code="E303", path=d.path)
+        batch.clear()
+
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= batch_size:
+            yield from flush()
+    if batch:
+        yield from flush()

@@ -1,0 +1,160 @@
+"""The library API that the CLI and the web reader both call.
+
+    from counterclaim.api import open_ledger, ingest, export_jsonl
+    ledger = open_ledger("counterclaim.db")
+    report = ingest(ledger, ["examples/"])
+    export_jsonl(ledger, sys.stdout)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from counterclaim.errors import AnalysisError, CounterclaimError, IngestError
+from counterclaim.export.csv import export_csv
+from counterclaim.export.jsonl import export_jsonl
+from counterclaim.ingest.document import Document
+from counterclaim.ingest.metadata import infer_metadata
+from counterclaim.ingest.readers import DEFAULT_MAX_BYTES, iter_input_files, read_file
+from counterclaim.ledger.store import Ledger
+
+__all__ = ["IngestReport", "Ledger", "analyze_pending", "export_csv", "export_jsonl", "ingest", "open_ledger"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did: ids added, paths skipped as duplicates, failures with reasons."""
+
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[CounterclaimError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def open_ledger(db: str) -> Ledger:
+    """Open (and migrate) the ledger at a path or SQLAlchemy URL."""
+    return Ledger(db)
+
+
+def list_inputs(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
+    """Every input file under ``paths``; raises UsageError (E002) for a missing path."""
+    return list(iter_input_files(paths))
+
+
+def ingest(
+    ledger: Ledger,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    analyze: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    batch_size: int = 16,
+    on_file: Progress | None = None,
+    files: list[tuple[Path, str]] | None = None,
+) -> IngestReport:
+    """Read, analyse and store every document under ``paths``.
+
+    Each document is written in its own transaction with all its analysis; a
+    document whose text is already in the ledger is skipped; a file or line
+    that cannot be read or analysed is reported and the rest go on.
+
+    Args:
+        ledger: the open ledger.
+        paths: files and directories (walked recursively).
+        analyze: run the NLP analysis (False stores the text and metadata only).
+        max_bytes: refuse single files larger than this (E105).
+        batch_size: documents parsed together by spaCy.
+        on_file: called with each file's display path once it has been read.
+        files: the expanded inputs, if the caller already listed them.
+    """
+    report = IngestReport()
+    seen: set[str] = set()
+
+    def documents() -> Iterator[Document]:
+        for path, shown in files if files is not None else list_inputs(paths):
+            for item in read_file(path, shown, max_bytes=max_bytes):
+                if isinstance(item, IngestError):
+                    report.failed.append(item)
+                    continue
+                if item.sha256 in seen or ledger.has_sha256(item.sha256):
+                    report.skipped.append(item.path)
+                    continue
+                seen.add(item.sha256)
+                try:
+                    yield infer_metadata(item)
+                except Exception as exc:  # noqa: BLE001 - one odd text must not stop the ingest
+                    report.failed.append(IngestError(f"metadata inference failed: {exc!r}", code="E110",
+                                                     path=item.path))
+            if on_file:
+                on_file(shown)
+
+    if not analyze:
+        for doc in documents():
+            _store(ledger, doc, None, None, report)
+        return report
+
+    from counterclaim.analyze import analyze_documents
+    from counterclaim.nlp import analyzer_name
+
+    name = analyzer_name()
+    for doc, result in analyze_documents(documents(), batch_size=batch_size):
+        if isinstance(result, AnalysisError):
+            report.failed.append(result)
+        else:
+            _store(ledger, doc, result, name, report)
+    return report
+
+
+def _store(ledger: Ledger, doc: Document, analysis, analyzer: str | None, report: IngestReport) -> None:  # type: ignore[no-untyped-def]
+    if ledger.add_document(doc, analysis, analyzer=analyzer):
+        report.added.append(doc.id)
+    else:
+        report.skipped.append(doc.path)
+
+
+def analyze_pending(ledger: Ledger, *, everything: bool = False, batch_size: int = 16,
+                    on_doc: Progress | None = None) -> IngestReport:
+    """Analyse documents stored with ``--no-analyze`` (or all of them, again)."""
+    from counterclaim.analyze import analyze_documents
+    from counterclaim.nlp import analyzer_name
+
+    report = IngestReport()
+    rows = ledger.documents(analyzed=None if everything else False)
+    docs = [
+        Document(text=r.text, path=r.path, title=r.title, published=r.published, dateline=r.dateline,
+                 outlet=r.outlet, url=r.url, doc_type=r.doc_type, language=r.language, meta=r.meta or {},
+                 why=r.why or {})
+        for r in rows
+    ]
+    name = analyzer_name()
+    for doc, result in analyze_documents(docs, batch_size=batch_size):
+        if isinstance(result, AnalysisError):
+            report.failed.append(result)
+        else:
+            ledger.replace_analysis(doc.id, result, analyzer=name)
+            report.added.append(doc.id)
+        if on_doc:
+            on_doc(doc.path)
+    return report
+
+
+def export(ledger: Ledger, fmt: str, out: TextIO | None = None, folder: str | None = None) -> None:
+    """Export in ``fmt`` ('jsonl' to a text stream, 'csv' to a folder)."""
+    from counterclaim.errors import ExportError
+
+    if fmt == "jsonl":
+        export_jsonl(ledger, out)  # type: ignore[arg-type]
+    elif fmt == "csv":
+        if not folder:
+            raise ExportError("csv export writes a folder: give --out DIR", code="E402")
+        export_csv(ledger, Path(folder))
+    else:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of: jsonl, csv", code="E401")

@@ -1,0 +1,190 @@
+"""The command line: a thin layer over :mod:`counterclaim.api`.
+
+Exit status: 0 ok; 1 some inputs failed (the rest were ingested); 2 usage
+error or unreachable database. Errors are mapped to exit codes here only.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from counterclaim import __version__
+from counterclaim.errors import CounterclaimError
+
+app = typer.Typer(
+    name="counterclaim",
+    help="Turn statements, press releases and wire copy from every side of a conflict into a ledger of "
+         "who claims what, with every item pointing at the characters it came from.\n\n"
+         "Examples:\n\n"
+         "  counterclaim ingest examples/\n\n"
+         "  counterclaim --db ledger.db ingest statements/ wire/ --no-analyze\n\n"
+         "  counterclaim export --format jsonl > ledger.jsonl",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    add_completion=False,
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+class State:
+    db: str = "counterclaim.db"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"counterclaim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[str, typer.Option("--db", help="Ledger: a file path (SQLite) or a SQLAlchemy URL, "
+                                    "e.g. postgresql+psycopg://user@host/dbname.", envvar="COUNTERCLAIM_DB")
+                  ] = "counterclaim.db",
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Options common to every command."""
+    State.db = db
+
+
+def _ledger():  # type: ignore[no-untyped-def]
+    from counterclaim.api import open_ledger
+
+    return open_ledger(State.db)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively): "
+                                                ".txt .md .html .htm .pdf .jsonl; others are sniffed.")],
+    no_analyze: Annotated[bool, typer.Option("--no-analyze", help="Store text and metadata only; "
+                                             "run `counterclaim analyze` later.")] = False,
+    max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help="Refuse single files larger than this.")
+                      ] = 10.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Add documents to the ledger and analyse them.
+
+    Re-ingesting a text already in the ledger changes nothing. Each failure is
+    named on stderr with its reason; the other inputs are still ingested.
+
+    Examples:
+
+      counterclaim ingest examples/
+
+      counterclaim --db wire.db ingest feed.jsonl --no-analyze
+    """
+    from counterclaim import api
+
+    ledger = _ledger()
+    files = api.list_inputs(paths)
+    show = not quiet and err.is_terminal
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=err, disable=not show, transient=True) as bar:
+        task = bar.add_task("", total=len(files))
+        if not no_analyze:
+            bar.update(task, description="loading the language model…")
+            from counterclaim.nlp import load_nlp
+
+            load_nlp()
+
+        def step(shown: str) -> None:
+            bar.update(task, advance=1, description=shown[-50:])
+
+        report = api.ingest(ledger, paths, analyze=not no_analyze, max_bytes=int(max_mb * 1024 * 1024),
+                            on_file=step, files=files)
+    for failure in report.failed:
+        err.print(f"[red]error[/red] {failure}", markup=True, soft_wrap=True)
+    if not quiet:
+        counts = ledger.counts()
+        table = Table(title=f"ingest into {State.db}", show_header=True)
+        for col in ("added", "skipped (duplicate)", "failed", "documents in ledger", "entities", "mentions"):
+            table.add_column(col, justify="right")
+        table.add_row(str(len(report.added)), str(len(report.skipped)), str(len(report.failed)),
+                      str(counts["documents"]), str(counts["entities"]), str(counts["mentions"]))
+        err.print(table)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def analyze(
+    all_: Annotated[bool, typer.Option("--all", help="Re-analyse every document, not only unanalysed ones.")
+                    ] = False,
+) -> None:
+    """Analyse documents stored with --no-analyze (or, with --all, everything again).
+
+    Example:
+
+      counterclaim analyze --all
+    """
+    from counterclaim import api
+
+    ledger = _ledger()
+    report = api.analyze_pending(ledger, everything=all_)
+    for failure in report.failed:
+        err.print(f"[red]error[/red] {failure}", markup=True, soft_wrap=True)
+    err.print(f"analysed {len(report.added)} document(s), {len(report.failed)} failed")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (to stdout or --out FILE) or csv "
+                                     "(a folder of one CSV per kind, --out DIR).")] = "jsonl",
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="File (jsonl) or folder (csv).")] = None,
+) -> None:
+    """Write the whole ledger in the contract's format.
+
+    Examples:
+
+      counterclaim export --format jsonl > ledger.jsonl
+
+      counterclaim export --format csv --out ledger_csv/
+    """
+    from counterclaim import api
+
+    ledger = _ledger()
+    if fmt == "csv":
+        api.export(ledger, "csv", folder=str(out_path) if out_path else None)
+    elif out_path is not None:
+        with open(out_path, "w", encoding="utf-8") as fh:
+            api.export(ledger, fmt, fh)
+    else:
+        api.export(ledger, fmt, sys.stdout)
+
+
+def main() -> None:
+    """Console entry point: run the app, mapping counterclaim errors to exit codes."""
+    try:
+        app(standalone_mode=False)
+    except CounterclaimError as exc:
+        err.print(f"[red]error[/red] {exc}", markup=True, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err.print("interrupted: every document already written is whole; run the same ingest again to finish")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

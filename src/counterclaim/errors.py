@@ -1,0 +1,69 @@
+"""One exception hierarchy with coded, explanatory messages.
+
+Every error carries a stable code (``E101``...) and a message that names the
+input and the reason, so a user can grep the code in the README and fix the
+input. The CLI maps the classes to exit codes in one place
+(:func:`counterclaim.cli.main`).
+
+Codes:
+    E0xx usage, E1xx ingest (reading one input), E2xx ledger (database),
+    E3xx analysis, E4xx export.
+"""
+
+from __future__ import annotations
+
+
+class CounterclaimError(Exception):
+    """Base class: ``code`` is stable, ``message`` is for humans."""
+
+    code = "E000"
+    exit_code = 1
+
+    def __init__(self, message: str, *, code: str | None = None, path: str | None = None) -> None:
+        if code:
+            self.code = code
+        self.path = path
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"[{self.code}] {where}{self.message}"
+
+
+class UsageError(CounterclaimError):
+    """The command line asked for something impossible (exit status 2)."""
+
+    code = "E001"
+    exit_code = 2
+
+
+class IngestError(CounterclaimError):
+    """One input could not be read; the others are still ingested (exit status 1).
+
+    Codes: E101 not found / not a regular file, E102 empty, E103 binary,
+    E104 corrupt or unreadable (PDF, HTML), E105 too large, E106 no text layer /
+    no main text, E107 bad JSONL line, E108 undecodable text, E109 permission denied.
+    """
+
+    code = "E100"
+
+
+class LedgerError(CounterclaimError):
+    """The ledger database cannot be opened or written (exit status 2 when unreachable)."""
+
+    code = "E200"
+    exit_code = 2
+
+
+class AnalysisError(CounterclaimError):
+    """The NLP analysis of one document failed; the document is not stored."""
+
+    code = "E300"
+
+
+class ExportError(CounterclaimError):
+    """An export was asked for in a form that does not exist."""
+
+    code = "E400"
+    exit_code = 2

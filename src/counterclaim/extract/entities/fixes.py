@@ -1,0 +1,142 @@
+"""Corrections to the small English model's entities, as a pure function over a Doc.
+
+The model confuses things that matter to analysts: "Armenia" as a PERSON,
+"1275" before "people" as a DATE, a sign-off name glued to the next line, single
+capitalised words ("National", "Inhuman") as organisations, "Lachin corridor"
+missed as a place. :func:`fixed_entities` returns the corrected entity spans;
+the pipeline component in :mod:`.component` assigns them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from counterclaim.extract.entities.gazetteer import Gazetteer, load_gazetteer
+from counterclaim.resources import load_json
+
+_EDGE_JUNK = {"*", "**", "_", "\"", "'", "“", "”", "‘", "’", ",", ".", ":", ";", "(", ")", "-", "–", "—"}
+_DETERMINERS = {"the", "The", "THE"}
+_LABEL_FOR_TYPE = {"WORK": "WORK_OF_ART"}
+
+
+@cache
+def _data() -> dict:
+    data = load_json(
+        "entities.json",
+        required=("keep_labels", "generic_single_words", "event_nouns", "place_suffixes",
+                  "count_nouns_after_number"),
+    )
+    return {
+        "keep": data["keep_labels"],
+        "generic": set(data["generic_single_words"]),
+        "event_nouns": set(data["event_nouns"]),
+        "place_suffixes": set(data["place_suffixes"]),
+        "count_nouns": set(data["count_nouns_after_number"]),
+        "law_words": set(data["law_words"]),
+    }
+
+
+def _trim(span: Span) -> Span | None:
+    """Cut an entity at the first line break and drop edge punctuation and 'the'."""
+    doc = span.doc
+    start, end = span.start, span.end
+    for i in range(start, end):
+        if "\n" in doc[i].text:
+            end = i
+            break
+    opened = [i for i in range(start, end) if doc[i].text == "("]
+    if opened and not any(doc[i].text == ")" for i in range(opened[-1], end)):
+        end = opened[-1]  # 'Organization of Islamic Cooperation (OIC' → cut at the open bracket
+    if span.label_ == "NORP":
+        while end - start > 1 and doc[end - 1].text.islower():
+            end -= 1  # 'Azerbaijani state' → 'Azerbaijani'
+
+    while start < end and (doc[start].text in _EDGE_JUNK or doc[start].text in _DETERMINERS or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].text in _EDGE_JUNK or doc[end - 1].is_space
+                           or doc[end - 1].text in ("'s", "’s")):
+        end -= 1
+    if start >= end:
+        return None
+    return Span(doc, start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_)
+
+
+def _relabel(span: Span, gaz: Gazetteer, data: dict) -> Span | None:
+    doc = span.doc
+    label = span.label_
+    text = span.text
+    hit = gaz.lookup(text)
+    if hit is not None and label not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
+        return Span(doc, span.start, span.end, label=_LABEL_FOR_TYPE.get(hit.type, hit.type), span_id=hit.key)
+    if label == "DATE" and len(span) == 1 and span[0].like_num and span.end < len(doc):
+        nxt = doc[span.end]
+        if nxt.lower_ in data["count_nouns"]:
+            return Span(doc, span.start, span.end, label="CARDINAL")
+    if label not in data["keep"]:
+        return span if label in ("CARDINAL", "DATE", "TIME", "ORDINAL", "MONEY", "PERCENT", "QUANTITY") else None
+    if len(span) == 1 and (span[0].lower_ in data["generic"] or span[0].is_stop or not span[0].text[:1].isupper()):
+        return None
+    if not any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span):
+        return None
+    if any(t.lower_ in data["law_words"] for t in span[:3]) and label in ("ORG", "EVENT", "WORK_OF_ART", "LAW"):
+        return Span(doc, span.start, span.end, label="LAW")
+    if label == "ORG" and _starts_with_role(span):
+        return None  # 'the Commissioner for Human Rights (Ombudsman': a role, found by roles.py
+    if span[-1].lower_ in data["event_nouns"] and label not in ("PERSON",):
+        return Span(doc, span.start, span.end, label="EVENT")
+    return span
+
+
+def _starts_with_role(span: Span) -> bool:
+    from counterclaim.extract.entities.roles import role_data
+
+    data = role_data()
+    toks = [t for t in span if t.lower_ not in ("the", "a", "an") and t.lower_ not in data["modifiers"]]
+    if not toks or (toks[0].lower_,) not in data["heads"]:
+        return False
+    nxt = toks[1].lower_ if len(toks) > 1 else ""
+    return nxt not in data["org_followers"]
+
+
+def _extra_spans(doc: Doc, data: dict, taken: set[int]) -> Iterable[Span]:
+    """Places and events the model misses: 'Lachin corridor', 'Khojaly genocide'."""
+    for tok in doc:
+        if tok.i == 0 or tok.i in taken:
+            continue
+        prev = doc[tok.i - 1]
+        if not (prev.text[:1].isupper() and prev.pos_ in ("PROPN", "ADJ", "NOUN")) or prev.is_sent_start:
+            continue
+        start = tok.i - 1
+        while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].pos_ == "PROPN" \
+                and not doc[start - 1].is_sent_start and not doc[start - 1].is_space:
+            start -= 1
+        if tok.lower_ in data["place_suffixes"]:
+            yield Span(doc, start, tok.i + 1, label="LOC")
+        elif tok.lower_ in data["event_nouns"] and tok.lower_ not in ("attack", "attacks", "operation", "crisis", "conflict"):
+            yield Span(doc, start, tok.i + 1, label="EVENT")
+
+
+def fixed_entities(doc: Doc, gaz: Gazetteer | None = None) -> list[Span]:
+    """The corrected entity spans of ``doc`` (not assigned: the caller decides)."""
+    gaz = gaz or load_gazetteer()
+    data = _data()
+    spans: list[Span] = []
+    for ent in doc.ents:
+        trimmed = _trim(ent)
+        if trimmed is None:
+            continue
+        fixed = _relabel(trimmed, gaz, data)
+        if fixed is not None:
+            spans.append(fixed)
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    extra = [fixed for s in _extra_spans(doc, data, taken) if (fixed := _relabel(s, gaz, data)) is not None]
+    merged = []
+    for s in extra:
+        # A suffix span swallows the entity it extends ("Lachin" GPE + "corridor").
+        spans = [e for e in spans if not (e.start >= s.start and e.end <= s.end and e.label_ in ("GPE", "LOC", "ORG", "NORP", "PERSON"))]
+        merged.append(s)
+    return filter_spans([*spans, *merged])

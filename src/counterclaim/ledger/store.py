@@ -1,0 +1,207 @@
+"""The ledger store: one small repository API over SQLAlchemy 2.
+
+SQLite is the default (a file path, opened in WAL mode); any SQLAlchemy URL
+works the same way, e.g. ``postgresql+psycopg://user@host/dbname``. Opening a
+ledger applies the Alembic migrations. Each document is written in one
+transaction with all its analysis: a crash leaves it wholly in or wholly out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from counterclaim.errors import LedgerError
+from counterclaim.ingest.document import Document
+from counterclaim.ledger.models import AliasRow, DocumentRow, EntityRow, MentionRow
+from counterclaim.records import Analysis
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database_url(db: str) -> str:
+    """Turn the ``--db`` value (a path or a URL) into a SQLAlchemy URL."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+class Ledger:
+    """A ledger database, migrated to the current schema on open.
+
+    Args:
+        db: a file path (SQLite) or a SQLAlchemy URL.
+
+    Raises:
+        LedgerError: E201 when the database cannot be reached or opened,
+            E202 when it was written by a newer counterclaim.
+    """
+
+    def __init__(self, db: str) -> None:
+        self.url = database_url(db)
+        try:
+            self.engine: Engine = create_engine(self.url, future=True)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise LedgerError(f"cannot use database {db!r}: {exc}", code="E201") from exc
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        try:
+            self._migrate()
+        except LedgerError:
+            raise
+        except (SQLAlchemyError, OSError) as exc:
+            raise LedgerError(f"cannot open database {db!r}: {_short(exc)}", code="E201") from exc
+
+    # -- schema -----------------------------------------------------------------
+    def _migrate(self) -> None:
+        cfg = _alembic_config()
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        with self.engine.begin() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            known = {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
+            if current is not None and current not in known:
+                raise LedgerError(
+                    f"the ledger is at schema revision {current!r}, newer than this "
+                    f"counterclaim knows (head {head!r}); upgrade counterclaim",
+                    code="E202",
+                )
+            if current != head:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose work is committed at the end of the block, or rolled back."""
+        with self._sessions.begin() as s:
+            yield s
+
+    # -- documents --------------------------------------------------------------
+    def has_sha256(self, sha256: str) -> bool:
+        with self._sessions() as s:
+            return s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256)) is not None
+
+    def add_document(self, doc: Document, analysis: Analysis | None, *, analyzer: str | None = None) -> bool:
+        """Store a document and its analysis in one transaction.
+
+        Returns:
+            False when a document with the same text was already in the ledger
+            (nothing is written), True when it was added.
+        """
+        with self.session() as s:
+            if s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == doc.sha256)):
+                return False
+            row = DocumentRow(
+                id=doc.id,
+                sha256=doc.sha256,
+                path=doc.path,
+                text=doc.text,
+                title=doc.title,
+                published=doc.published,
+                dateline=doc.dateline,
+                outlet=doc.outlet,
+                url=doc.url,
+                doc_type=doc.doc_type or "other",
+                language=doc.language,
+                analyzed=False,
+                meta=doc.meta,
+                why=dict(doc.why),
+                ingested_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+            s.add(row)
+            s.flush()
+            if analysis is not None:
+                self._write_analysis(s, row, analysis, analyzer)
+        return True
+
+    def replace_analysis(self, doc_id: str, analysis: Analysis, *, analyzer: str | None = None) -> None:
+        """Replace one document's analysis (mentions, asserter) in one transaction."""
+        with self.session() as s:
+            row = s.get(DocumentRow, doc_id)
+            if row is None:
+                raise LedgerError(f"no document {doc_id!r} in the ledger", code="E203")
+            s.execute(MentionRow.__table__.delete().where(MentionRow.doc_id == doc_id))
+            self._write_analysis(s, row, analysis, analyzer)
+
+    def _write_analysis(self, s: Session, row: DocumentRow, analysis: Analysis, analyzer: str | None) -> None:
+        for ent in analysis.entities:
+            self._upsert_entity(s, ent.id, ent.name, ent.type, ent.aliases, ent.roles)
+        s.flush()
+        for n, m in enumerate(sorted(analysis.mentions, key=lambda m: (m.start, m.end, m.entity))):
+            s.add(
+                MentionRow(
+                    id=f"{row.id}:m{n:04d}", doc_id=row.id, start=m.start, end=m.end,
+                    text=m.text, entity_id=m.entity, kind=m.kind, rule=m.rule,
+                )
+            )
+        row.asserter_id = analysis.asserter
+        row.why = {**(row.why or {}), **analysis.why}
+        row.analyzed = True
+        row.analyzer = analyzer
+
+    @staticmethod
+    def _upsert_entity(
+        s: Session, key: str, name: str, type_: str, aliases: tuple[str, ...], roles: tuple[str, ...]
+    ) -> None:
+        ent = s.get(EntityRow, key)
+        if ent is None:
+            ent = EntityRow(id=key, name=name, type=type_)
+            s.add(ent)
+            s.flush()
+        have = {(a.alias, a.kind) for a in s.scalars(select(AliasRow).where(AliasRow.entity_id == key))}
+        wanted = {(a, "name") for a in (name, *aliases)} | {(r, "role") for r in roles}
+        for alias, kind in sorted(wanted - have):
+            s.add(AliasRow(entity_id=key, alias=alias[:500], kind=kind))
+
+    def documents(self, *, analyzed: bool | None = None) -> list[DocumentRow]:
+        with self._sessions() as s:
+            q = select(DocumentRow).order_by(DocumentRow.id)
+            if analyzed is not None:
+                q = q.where(DocumentRow.analyzed == analyzed)
+            return list(s.scalars(q))
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table, for summaries."""
+        with self._sessions() as s:
+            return {
+                "documents": s.scalar(select(func.count()).select_from(DocumentRow)) or 0,
+                "entities": s.scalar(select(func.count()).select_from(EntityRow)) or 0,
+                "mentions": s.scalar(select(func.count()).select_from(MentionRow)) or 0,
+            }
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+
+def _short(exc: BaseException) -> str:
+    msg = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return msg[0] if msg else exc.__class__.__name__
