@@ -167,7 +167,9 @@ def export(
 def main() -> None:
     """Console entry point: run the app, mapping counterclaim errors to exit codes."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CounterclaimError as exc:
         err.print(f"[red]error[/red] {exc}", markup=True, soft_wrap=True)
         sys.exit(exc.exit_code)
@@ -181,10 +183,8 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:  # click usage errors (typer may vendor its own click)
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
         raise

@@ -19,6 +19,13 @@ from counterclaim.ledger.store import Ledger
 
 SCHEMA = 1
 KINDS = ("document", "entity", "mention")
+PLURALS = {"document": "documents", "entity": "entities", "mention": "mentions"}
+FIELDS: dict[str, tuple[str, ...]] = {
+    "document": ("id", "path", "sha256", "text", "title", "published", "dateline", "outlet", "doc_type",
+                 "asserter", "language", "url", "analyzed", "analyzer", "why"),
+    "entity": ("id", "name", "type", "aliases", "roles"),
+    "mention": ("id", "doc", "start", "end", "text", "entity", "mention_kind", "rule"),
+}
 
 
 def iter_rows(ledger: Ledger) -> Iterator[dict[str, Any]]:

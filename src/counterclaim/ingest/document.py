@@ -16,11 +16,15 @@ def normalize_text(text: str) -> str:
 
     Unicode NFC, ``\\r\\n`` to ``\\n``, spaces and tabs at the end of every line
     stripped; nothing else (leading blank lines, inner spacing and a lone ``\\r``
-    are kept).
+    are kept). Idempotent: stripping can make a new ``\r\n`` (``"\r \n"``),
+    so the two steps repeat until nothing changes.
     """
     text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n")
-    return _TRAILING_SPACES.sub("", text)
+    while True:
+        done = _TRAILING_SPACES.sub("", text.replace("\r\n", "\n"))
+        if done == text:
+            return done
+        text = done
 
 
 def sha256_text(text: str) -> str:

@@ -100,12 +100,13 @@ def infer_published(text: str, lines: list[_Line]) -> tuple[str | None, str]:
 
 def _dateline_match(line: str) -> re.Match[str] | None:
     line = re.sub(r"^date\s+\S+\s+", "", line, flags=re.I)
-    return re.match(
-        rf"^(?P<place>[A-Z][A-Z'’.-]{{2,}}(?:[ -][A-Z][A-Z'’.-]+){{0,3}})"
+    m = re.match(
+        rf"^(?P<place>[^\W\d_][^\W\d_'’.-]{{2,}}(?:[ -][^\W\d_][^\W\d_'’.-]+){{0,3}})"
         rf"(?P<rest>(?:,\s*[A-Z][A-Za-z .'’-]{{1,40}}?)?{_DATELINE_DATE}?\s*(?:\([^)]{{1,40}}\))?)"
         rf"\s*(?:[.:—–-]|$)",
         line,
     )
+    return m if m and m.group("place").isupper() else None
 
 
 def infer_dateline(lines: list[_Line]) -> tuple[str | None, str]:

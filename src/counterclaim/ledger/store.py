@@ -176,6 +176,8 @@ class Ledger:
             ent = EntityRow(id=key, name=name, type=type_)
             s.add(ent)
             s.flush()
+        elif _name_order(name) < _name_order(ent.name):
+            ent.name = name  # the same canonical name whatever order documents came in
         have = {(a.alias, a.kind) for a in s.scalars(select(AliasRow).where(AliasRow.entity_id == key))}
         wanted = {(a, "name") for a in (name, *aliases)} | {(r, "role") for r in roles}
         for alias, kind in sorted(wanted - have):
@@ -200,6 +202,11 @@ class Ledger:
     def ping(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+
+
+def _name_order(name: str) -> tuple[int, str]:
+    """Sort key for an entity's canonical name: the fullest form, then plain ASCII before typographic."""
+    return (-len(name), name)
 
 
 def _short(exc: BaseException) -> str:

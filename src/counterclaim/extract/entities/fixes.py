@@ -116,6 +116,8 @@ def _extra_spans(doc: Doc, data: dict, taken: set[int]) -> Iterable[Span]:
             start -= 1
         if tok.lower_ in data["place_suffixes"]:
             yield Span(doc, start, tok.i + 1, label="LOC")
+        elif tok.text[:1].isupper() and tok.lower_ in data["law_words"]:
+            yield Span(doc, start, tok.i + 1, label="LAW")  # 'Geneva Conventions', 'UN Charter'
         elif tok.lower_ in data["event_nouns"] and tok.lower_ not in ("attack", "attacks", "operation", "crisis", "conflict"):
             yield Span(doc, start, tok.i + 1, label="EVENT")
 
@@ -139,4 +141,21 @@ def fixed_entities(doc: Doc, gaz: Gazetteer | None = None) -> list[Span]:
         # A suffix span swallows the entity it extends ("Lachin" GPE + "corridor").
         spans = [e for e in spans if not (e.start >= s.start and e.end <= s.end and e.label_ in ("GPE", "LOC", "ORG", "NORP", "PERSON"))]
         merged.append(s)
-    return filter_spans([*spans, *merged])
+    spans = filter_spans([*spans, *merged])
+    return filter_spans([*spans, *_repeated_surnames(doc, spans)])
+
+
+def _repeated_surnames(doc: Doc, spans: list[Span]) -> Iterable[Span]:
+    """A bare surname the model missed, where the document names the full person elsewhere.
+
+    '"He is not a fool," Ocampo said.' after 'Luis Moreno Ocampo': the small
+    model tags the full name but often not the lone surname.
+    """
+    surnames = {s[-1].text for s in spans if s.label_ == "PERSON" and len(s) >= 2
+                and len(s[-1].text) > 2 and s[-1].text[:1].isupper() and not s[-1].is_stop}
+    if not surnames:
+        return
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    for tok in doc:
+        if tok.text in surnames and tok.i not in taken:
+            yield Span(doc, tok.i, tok.i + 1, label="PERSON")

@@ -137,6 +137,7 @@ def extract_entities(doc: Doc) -> tuple[list[EntityRecord], list[MentionRecord]]
     keep = load_json("entities.json", required=("keep_labels",))["keep_labels"]
     clusters: dict[str, _Cluster] = {}
     mentions: list[MentionRecord] = []
+    doc_text = doc.text  # Doc.text joins every token: build it once, not per mention
 
     def cluster(key: str, name: str, type_: str) -> _Cluster:
         if key not in clusters:
@@ -144,7 +145,7 @@ def extract_entities(doc: Doc) -> tuple[list[EntityRecord], list[MentionRecord]]
         return clusters[key]
 
     def mention(start: int, end: int, key: str, kind: str, rule: str) -> None:
-        s, e, t = span_fields(doc.text, start, end)
+        s, e, t = span_fields(doc_text, start, end)
         mentions.append(MentionRecord(start=s, end=e, text=t, entity=key, kind=kind, rule=rule))
 
     acronyms = _acronyms(doc, keep)
@@ -164,7 +165,7 @@ def extract_entities(doc: Doc) -> tuple[list[EntityRecord], list[MentionRecord]]
             name_span, titles = _strip_honorifics(ent)
             persons.append((ent, name_span, titles))
             continue
-        entry = gaz.entries.get(ent.id_) if ent.id_ else None
+        entry = _entry_of(ent, gaz)
         c = cluster(_key_of(ent, keep, gaz), _name_of(ent, gaz), entry.type if entry else type_)
         if entry is not None:
             c.aliases.update(entry.aliases)  # names known for it, seen or not
@@ -240,15 +241,30 @@ def _subsequence(small: str, big: str) -> bool:
     return all(ch in it for ch in small)
 
 
-def _key_of(ent: Span, keep: dict[str, str], gaz) -> str:  # type: ignore[no-untyped-def]
+def _entry_of(ent: Span, gaz):  # type: ignore[no-untyped-def]
+    """The gazetteer entry a span names: its own id if it still covers that entry's name, else a lookup.
+
+    spaCy keeps a token's entity id when a fix widens the span ('Geneva' →
+    'Geneva Conventions'), so the id alone is not trusted.
+    """
+    hit = gaz.lookup(ent.text)
+    if hit is not None:
+        return hit
     entry = gaz.entries.get(ent.id_) if ent.id_ else None
+    if entry is not None and len(ent) == 1:
+        return entry
+    return None
+
+
+def _key_of(ent: Span, keep: dict[str, str], gaz) -> str:  # type: ignore[no-untyped-def]
+    entry = _entry_of(ent, gaz)
     if entry is not None:
         return entry.key
     return f"{keep[ent.label_]}:{slug(ent.text)}"
 
 
 def _name_of(ent: Span, gaz) -> str:  # type: ignore[no-untyped-def]
-    entry = gaz.entries.get(ent.id_) if ent.id_ else None
+    entry = _entry_of(ent, gaz)
     return entry.name if entry is not None else re.sub(r"\s+", " ", ent.text)
 
 

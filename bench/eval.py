@@ -1,0 +1,173 @@
+#!/usr/bin/env python
+"""Score a counterclaim export against a gold file in the format of seeds.gold.json.
+
+    python bench/eval.py                                  # ingest the seeds into a temporary ledger, score it
+    python bench/eval.py --export ledger.jsonl --gold ../shared/corpus/seeds.gold.json
+
+Gold documents are named by file-name prefix ("000"); an exported document
+matches when the base name of its path starts with that prefix. Sections the
+ledger does not produce yet are reported as "n/a", not as zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_GOLD = [ROOT.parent / "shared" / "corpus" / "seeds.gold.json", ROOT / "tests" / "data" / "seeds.gold.json"]
+DEFAULT_SEEDS = [ROOT.parent / "shared" / "corpus" / "seeds", ROOT / "examples"]
+
+
+def _first_existing(paths: list[Path]) -> Path:
+    for p in paths:
+        if p.exists():
+            return p
+    raise SystemExit(f"none of these exist: {', '.join(map(str, paths))}")
+
+
+def export_rows_for(seeds: Path) -> list[dict[str, Any]]:
+    """Ingest ``seeds`` into a temporary ledger and return its export rows."""
+    from counterclaim.api import export_jsonl, ingest, open_ledger
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = open_ledger(str(Path(tmp) / "eval.db"))
+        report = ingest(ledger, [seeds])
+        for failure in report.failed:
+            print(f"ingest failure: {failure}", file=sys.stderr)
+        buf = StringIO()
+        export_jsonl(ledger, buf)
+        ledger.close()
+    return [json.loads(line) for line in buf.getvalue().splitlines()]
+
+
+class Ledger:
+    """The export rows indexed for scoring."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in rows:
+            self.by_kind[r["kind"]].append(r)
+        self.entities = {e["id"]: e for e in self.by_kind["entity"]}
+        self.doc_of_prefix: dict[str, dict[str, Any]] = {}
+        for d in self.by_kind["document"]:
+            self.doc_of_prefix.setdefault(Path(d["path"].split(":")[0]).name[:3], d)
+
+    def doc(self, prefix: str) -> dict[str, Any] | None:
+        return self.doc_of_prefix.get(prefix)
+
+    def entity_name(self, eid: str | None) -> str | None:
+        return self.entities[eid]["name"] if eid in self.entities else None
+
+    def names_of(self, eid: str | None) -> set[str]:
+        e = self.entities.get(eid or "")
+        return {e["name"], *e.get("aliases", [])} if e else set()
+
+    def entities_at(self, prefix: str, surface: str) -> set[str]:
+        """Entity ids of the mentions in a document whose text is ``surface`` (or contains it)."""
+        d = self.doc(prefix)
+        if d is None:
+            return set()
+        ms = [m for m in self.by_kind["mention"] if m["doc"] == d["id"]]
+        exact = {m["entity"] for m in ms if m["text"] == surface}
+        return exact or {m["entity"] for m in ms if surface in m["text"] and len(m["text"]) <= 3 * len(surface)}
+
+
+def score_documents(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, int, list[str]]]:
+    fields = ("published", "asserter", "doc_type", "dateline", "outlet")
+    right = dict.fromkeys(fields, 0)
+    total = dict.fromkeys(fields, 0)
+    misses: dict[str, list[str]] = defaultdict(list)
+    for prefix, want in gold.get("documents", {}).items():
+        d = led.doc(prefix)
+        for f in fields:
+            if f not in want:
+                continue
+            total[f] += 1
+            got = None if d is None else d.get(f)
+            if f == "asserter":
+                ok = want[f] in led.names_of(got) if got else want[f] is None
+                got = led.entity_name(got)
+            elif f == "dateline" and got is not None and want[f] is not None:
+                ok = got.casefold() == want[f].casefold()
+            else:
+                ok = got == want[f]
+            right[f] += ok
+            if not ok:
+                misses[f].append(f"{prefix}: got {got!r}, want {want[f]!r}")
+    return [(f"document.{f}", right[f], total[f], misses[f]) for f in fields if total[f]]
+
+
+def score_entities(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, int, list[str]]]:
+    same_ids = {(r["a"], r["b"]) for r in led.by_kind["relation"] if r.get("type") == "same_entity"}
+    out = []
+    for section, want_same in (("same_entity", True), ("different_entity", False)):
+        pairs = gold.get(section, [])
+        right, misses = 0, []
+        for p in pairs:
+            ea, eb = led.entities_at(*p["a"]), led.entities_at(*p["b"])
+            if not ea or not eb:
+                misses.append(f"{p['a']} / {p['b']}: mention not found ({'a' if not ea else 'b'})")
+                continue
+            linked = bool(ea & eb) or any((x, y) in same_ids or (y, x) in same_ids for x in ea for y in eb)
+            if linked == want_same:
+                right += 1
+            else:
+                misses.append(f"{p['a']} / {p['b']}: {sorted(ea)} vs {sorted(eb)}")
+        out.append((section, right, len(pairs), misses))
+    return out
+
+
+def score(gold: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str, int, int, list[str]]]:
+    led = Ledger(rows)
+    results = score_documents(gold, led) + score_entities(gold, led)
+    for section, kind in (("quantities", "quantity"), ("attributions", "attribution"), ("claims", "claim"),
+                          ("contradictions", "relation"), ("rebuttals", "relation"),
+                          ("consistent_figures", "relation"), ("techniques", "technique")):
+        if gold.get(section) and not led.by_kind.get(kind):
+            results.append((section, -1, len(gold[section]), []))
+    return results
+
+
+def print_table(results: list[tuple[str, int, int, list[str]]], *, verbose: bool) -> None:
+    print(f"{'section':<22} {'right':>6} {'total':>6} {'score':>7}")
+    print("-" * 44)
+    for name, right, total, misses in results:
+        if right < 0:
+            print(f"{name:<22} {'n/a':>6} {total:>6} {'n/a':>7}   (not extracted yet)")
+            continue
+        print(f"{name:<22} {right:>6} {total:>6} {right / total:>7.0%}" if total else f"{name:<22} -")
+        if verbose:
+            for m in misses:
+                print(f"    miss  {m}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--export", type=Path, help="a JSONL export; default: ingest --seeds into a temporary ledger")
+    ap.add_argument("--gold", type=Path, help="gold file (default: ../shared/corpus/seeds.gold.json)")
+    ap.add_argument("--seeds", type=Path, help="folder of the gold documents (default: ../shared/corpus/seeds)")
+    ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no list of misses")
+    args = ap.parse_args(argv)
+    gold = json.loads((args.gold or _first_existing(DEFAULT_GOLD)).read_text(encoding="utf-8"))
+    if args.export:
+        rows = [json.loads(line) for line in args.export.read_text(encoding="utf-8").splitlines() if line.strip()]
+    else:
+        rows = export_rows_for(args.seeds or _first_existing(DEFAULT_SEEDS))
+    results = score(gold, rows)
+    if args.json:
+        print(json.dumps([{"section": n, "right": r, "total": t, "misses": m} for n, r, t, m in results], indent=2))
+    else:
+        print_table(results, verbose=not args.quiet)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Shared fixtures: the seed documents, their gold reading, one pipeline per session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "examples"
+GOLD = ROOT / "tests" / "data" / "seeds.gold.json"
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict:
+    return json.loads(GOLD.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def seed_paths() -> dict[str, Path]:
+    """Seed files by their gold prefix ('000' ... '004')."""
+    return {p.name[:3]: p for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from counterclaim.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def seeded_ledger(tmp_path_factory):
+    """A ledger holding the five seeds, analysed (shared, read-only for tests)."""
+    from counterclaim.api import ingest, open_ledger
+
+    db = tmp_path_factory.mktemp("seeded") / "seeds.db"
+    ledger = open_ledger(str(db))
+    report = ingest(ledger, [SEEDS])
+    assert report.ok and len(report.added) == 5
+    return ledger
+
+
+@pytest.fixture(scope="session")
+def seed_export(seeded_ledger) -> list[dict]:
+    from io import StringIO
+
+    from counterclaim.api import export_jsonl
+
+    buf = StringIO()
+    export_jsonl(seeded_ledger, buf)
+    return [json.loads(line) for line in buf.getvalue().splitlines()]

@@ -1,0 +1,112 @@
+"""The ledger store: migrations, idempotent ingest, one transaction per document, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select
+
+from counterclaim.errors import LedgerError
+from counterclaim.ingest.document import Document
+from counterclaim.ledger.models import Base, DocumentRow, MentionRow
+from counterclaim.ledger.store import Ledger, database_url
+from counterclaim.records import Analysis, EntityRecord, MentionRecord
+
+TEXT = "Sabina Aliyeva appealed to the UN.\n"
+
+
+def _analysis(text: str = TEXT) -> Analysis:
+    return Analysis(
+        entities=[EntityRecord("PERSON:sabina-aliyeva", "Sabina Aliyeva", "PERSON", roles=("Ombudsman",)),
+                  EntityRecord("ORG:united-nations", "United Nations", "ORG", aliases=("UN",))],
+        mentions=[MentionRecord(0, 14, text[0:14], "PERSON:sabina-aliyeva"),
+                  MentionRecord(31, 33, text[31:33], "ORG:united-nations")],
+        asserter="PERSON:sabina-aliyeva",
+    )
+
+
+@pytest.mark.parametrize(
+    "db, expected",
+    [("counterclaim.db", "sqlite:///counterclaim.db"),
+     ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+     ("sqlite:///x.db", "sqlite:///x.db")],
+)
+def test_database_url(db, expected):
+    assert database_url(db) == expected
+
+
+def test_migrations_build_exactly_the_models(tmp_path):
+    ledger = Ledger(str(tmp_path / "l.db"))
+    with ledger.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_add_is_idempotent_and_whole(tmp_path):
+    ledger = Ledger(str(tmp_path / "l.db"))
+    doc = Document(text=TEXT, path="a.txt")
+    assert ledger.add_document(doc, _analysis()) is True
+    assert ledger.add_document(Document(text=TEXT, path="copy.txt"), _analysis()) is False
+    assert ledger.counts() == {"documents": 1, "entities": 2, "mentions": 2}
+    reopened = Ledger(str(tmp_path / "l.db"))
+    (row,) = reopened.documents()
+    assert row.path == "a.txt" and row.asserter_id == "PERSON:sabina-aliyeva" and row.analyzed
+
+
+def test_a_failure_mid_write_leaves_no_half_document(tmp_path, monkeypatch):
+    ledger = Ledger(str(tmp_path / "l.db"))
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Ledger, "_write_analysis", boom)
+    with pytest.raises(RuntimeError):
+        ledger.add_document(Document(text=TEXT, path="a.txt"), _analysis())
+    assert ledger.counts() == {"documents": 0, "entities": 0, "mentions": 0}
+
+
+def test_replace_analysis_swaps_mentions_in_one_go(tmp_path):
+    ledger = Ledger(str(tmp_path / "l.db"))
+    doc = Document(text=TEXT, path="a.txt")
+    ledger.add_document(doc, None)
+    assert ledger.documents(analyzed=False)
+    ledger.replace_analysis(doc.id, _analysis(), analyzer="test")
+    ledger.replace_analysis(doc.id, _analysis(), analyzer="test")
+    with ledger.session() as s:
+        assert len(s.scalars(select(MentionRow)).all()) == 2
+        assert s.get(DocumentRow, doc.id).analyzed
+
+
+def test_unreachable_database_is_a_coded_error():
+    with pytest.raises(LedgerError) as exc:
+        Ledger("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2")
+    assert exc.value.code == "E201" and exc.value.exit_code == 2
+
+
+def test_a_ledger_from_a_newer_counterclaim_is_refused(tmp_path):
+    path = tmp_path / "l.db"
+    ledger = Ledger(str(path))
+    with ledger.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(LedgerError) as exc:
+        Ledger(str(path))
+    assert exc.value.code == "E202"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("COUNTERCLAIM_TEST_PG_URL"), reason="COUNTERCLAIM_TEST_PG_URL not set")
+def test_same_code_on_postgresql():
+    url = os.environ["COUNTERCLAIM_TEST_PG_URL"]
+    ledger = Ledger(url)
+    with ledger.engine.begin() as conn:
+        for table in ("mentions", "entity_aliases", "documents", "entities"):
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+    doc = Document(text=TEXT, path="a.txt")
+    assert ledger.add_document(doc, _analysis()) is True
+    assert ledger.add_document(doc, _analysis()) is False
+    assert Ledger(url).counts() == {"documents": 1, "entities": 2, "mentions": 2}
+    with ledger.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

@@ -1,0 +1,114 @@
+"""The command line as a user runs it: exit codes, messages, a directory of bad inputs, kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, cwd=None, timeout=600):
+    return subprocess.run([sys.executable, "-m", "counterclaim", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout, env={**os.environ, "COLUMNS": "200"})
+
+
+def test_version_and_help_with_examples():
+    assert run("--version").stdout.startswith("counterclaim ")
+    for cmd in ("ingest", "export", "analyze"):
+        out = run(cmd, "--help")
+        assert out.returncode == 0 and "Example" in out.stdout, cmd
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["ingest", "no/such/path.txt"], 2, "E002"),
+        (["--db", "postgresql+psycopg://nobody@127.0.0.1:9/x?connect_timeout=2", "ingest", "."], 2, "E201"),
+        (["ingest", "--bogus"], 2, "No such option"),
+        (["export", "--format", "xml"], 2, "E401"),
+    ],
+)
+def test_usage_errors_exit_2(tmp_path, args, code, message):
+    out = run("--db", str(tmp_path / "l.db"), *args, cwd=tmp_path) if args[0] != "--db" else run(*args, cwd=tmp_path)
+    assert out.returncode == code, out.stderr
+    assert message in out.stderr
+
+
+def test_bad_inputs_are_named_and_the_rest_ingested(tmp_path):
+    d = tmp_path / "inbox"
+    d.mkdir()
+    (d / "empty.txt").write_text("")
+    (d / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (d / "latin1.txt").write_bytes("DAMASCUS, Syria, May 2 (Reuters) - Según la ONU, 45 civiles murieron en "
+                                   "Alepo, dijo el ministerio.".encode("latin-1"))
+    (d / "good.md").write_text("# Idlib update\n\nThe Syrian Network for Human Rights said 12 civilians were "
+                               "killed in Idlib on Tuesday.\n", encoding="utf-8")
+    db = tmp_path / "l.db"
+    out = run("--db", str(db), "ingest", str(d))
+    assert out.returncode == 1
+    assert "empty.txt" in out.stderr and "E102" in out.stderr
+    assert "image.txt" in out.stderr and "E103" in out.stderr
+    export = run("--db", str(db), "export", "--format", "jsonl")
+    docs = [json.loads(line) for line in export.stdout.splitlines() if '"kind": "document"' in line]
+    assert sorted(Path(d["path"]).name for d in docs) == ["good.md", "latin1.txt"]
+    assert any("Según" in d["text"] for d in docs)
+    again = run("--db", str(db), "ingest", str(d / "good.md"), str(d / "latin1.txt"))
+    assert again.returncode == 0 and "2" in again.stderr  # both skipped as duplicates
+
+
+def test_csv_export_writes_one_file_per_kind(tmp_path):
+    db = tmp_path / "l.db"
+    assert run("--db", str(db), "ingest", str(ROOT / "examples" / "002_da9fcd9cbe0b9238.txt")).returncode == 0
+    out = run("--db", str(db), "export", "--format", "csv", "--out", str(tmp_path / "csv"))
+    assert out.returncode == 0, out.stderr
+    names = sorted(p.name for p in (tmp_path / "csv").iterdir())
+    assert names == ["documents.csv", "entities.csv", "mentions.csv", "meta.json"]
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_large_ingest_leaves_only_whole_documents(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seeds = sorted((ROOT / "examples").glob("*.txt"))
+    for n in range(120):
+        body = seeds[n % len(seeds)].read_text(encoding="utf-8")
+        (corpus / f"{n:04d}.txt").write_text(f"Report {n}: {n * 7 + 3} people were displaced.\n\n{body}",
+                                             encoding="utf-8")
+    db = tmp_path / "l.db"
+    proc = subprocess.Popen([sys.executable, "-m", "counterclaim", "--db", str(db), "ingest", "-q", str(corpus)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    engine = create_engine(f"sqlite:///{db}")
+    deadline = time.time() + 300
+    count = 0
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            with engine.connect() as conn:
+                count = conn.execute(text("SELECT count(*) FROM documents")).scalar()
+        except Exception:  # noqa: BLE001 - schema not there yet
+            continue
+        if count >= 20:
+            break
+    assert proc.poll() is None, "ingest finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    engine.dispose()
+    with create_engine(f"sqlite:///{db}").connect() as conn:
+        rows = conn.execute(text(
+            "SELECT d.id, d.analyzed, count(m.id) FROM documents d LEFT JOIN mentions m ON m.doc_id = d.id "
+            "GROUP BY d.id")).all()
+    assert 20 <= len(rows) < 120
+    assert all(analyzed and mentions > 0 for _, analyzed, mentions in rows)
+    resumed = run("--db", str(db), "ingest", "-q", str(corpus))
+    assert resumed.returncode == 0, resumed.stderr
+    with create_engine(f"sqlite:///{db}").connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM documents WHERE analyzed")).scalar() == 120
