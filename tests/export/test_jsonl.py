@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from io import StringIO
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,3 +92,13 @@ def test_spans_hold_on_random_texts(tmp_path_factory, nlp, parts):
         assert doc["text"] == Document(text=text, path="x").text
     _spans_hold(rows)
     ledger.close()
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c"])
+def test_a_line_break_character_in_text_never_splits_a_jsonl_line(char):
+    from counterclaim.export.jsonl import dumps_line
+
+    row = {"kind": "document", "text": f"Idlib{char}Aleppo"}
+    line = dumps_line(row)
+    assert len(line.splitlines()) == 1
+    assert json.loads(line) == row
