@@ -76,7 +76,23 @@ class Ledger:
             return set()
         ms = [m for m in self.by_kind["mention"] if m["doc"] == d["id"]]
         exact = {m["entity"] for m in ms if m["text"] == surface}
-        return exact or {m["entity"] for m in ms if surface in m["text"] and len(m["text"]) <= 3 * len(surface)}
+        if exact:
+            return exact
+        wider = {m["entity"] for m in ms if surface in m["text"] and len(m["text"]) <= 3 * len(surface)}
+        if wider:
+            return wider
+        # A mention inside an occurrence of the surface ('Ocampo' within 'Mr. Ocampo').
+        spots = [(i, i + len(surface)) for i in _find_all(d["text"], surface)]
+        return {m["entity"] for m in ms for a, b in spots
+                if a <= m["start"] and m["end"] <= b and 2 * (m["end"] - m["start"]) >= len(surface)}
+
+
+def _find_all(text: str, sub: str) -> list[int]:
+    out, i = [], text.find(sub)
+    while i >= 0:
+        out.append(i)
+        i = text.find(sub, i + 1)
+    return out
 
 
 def score_documents(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, int, list[str]]]:
