@@ -297,3 +297,27 @@ def test_everyday_word_names_are_flagged(key):
 def test_demonym_links():
     assert BY_KEY["NORP:azerbaijanis"]["of"] == "GPE:azerbaijan"
     assert BY_KEY["NORP:armenians"]["of"] == "GPE:armenia"
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Genève", "geneve"),
+        ("Ombudsman’s Office", "ombudsmans-office"),
+        ("Łódź", "lodz"),
+        ("Владимир Путин", "владимир-путин"),
+        ("محمد", "محمد"),
+        ("São Tomé and Príncipe", "sao-tome-and-principe"),
+    ],
+)
+def test_slug_folds_latin_and_keeps_other_scripts(name, expected):
+    from counterclaim.resources import slug
+
+    assert slug(name) == expected
+
+
+def test_slug_keeps_long_names_short_and_distinct():
+    from counterclaim.resources import SLUG_MAX, slug
+
+    a, b = slug("Committee " * 40 + "A"), slug("Committee " * 40 + "B")
+    assert len(a) <= SLUG_MAX and len(b) <= SLUG_MAX and a != b

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -48,8 +49,26 @@ def load_jsonl(name: str) -> tuple[dict[str, Any], ...]:
     return tuple(rows)
 
 
+SLUG_MAX = 100
+# Latin letters Unicode does not decompose to ASCII.
+_LATIN_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss",
+                              "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "ħ": "h", "þ": "th"})
+
+
 def slug(text: str) -> str:
-    """ASCII, lowercase, hyphen-separated form of a name, for stable keys."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"['’]", "", text)
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+    """Lowercase, hyphen-separated form of a name, for stable keys.
+
+    Latin script is folded to ASCII ('Genève' → 'geneve'); letters with no
+    ASCII form (Arabic, Cyrillic, ...) are kept as they are, so two different
+    non-Latin names never collapse into the same key. Long names are cut and
+    suffixed with a hash of the whole name, so keys stay short and distinct.
+    """
+    text = re.sub(r"['’]", "", unicodedata.normalize("NFKC", text)).translate(_LATIN_EXTRA)
+    out = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
+        out.append(folded if folded or not ch.isalnum() else ch)
+    key = re.sub(r"[\W_]+", "-", "".join(out).casefold()).strip("-") or "x"
+    if len(key) > SLUG_MAX:
+        key = key[:SLUG_MAX - 9].rstrip("-") + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    return key

@@ -110,3 +110,30 @@ def test_same_code_on_postgresql():
     assert Ledger(url).counts() == {"documents": 1, "entities": 2, "mentions": 2}
     with ledger.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def _ledger_urls(tmp_path):
+    urls = [str(tmp_path / "l.db")]
+    if os.environ.get("COUNTERCLAIM_TEST_PG_URL"):
+        urls.append(os.environ["COUNTERCLAIM_TEST_PG_URL"])
+    return urls
+
+
+def test_long_metadata_and_aliases_fit_every_backend(tmp_path):
+    """Values longer than their columns (a 600-character alias seen twice, a long outlet) never fail a document."""
+    long_name = "Committee " * 60
+    text = f"{long_name}met.\n"
+    for url in _ledger_urls(tmp_path):
+        ledger = Ledger(url)
+        with ledger.engine.begin() as conn:
+            for table in ("mentions", "entity_aliases", "documents", "entities"):
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+        for n in range(2):
+            body = text + ("again\n" if n else "")
+            doc = Document(text=body, path=f"{n}.txt", outlet="O" * 300, dateline="D" * 300, language="en")
+            ent = EntityRecord("ORG:committee", long_name.strip(), "ORG", aliases=(long_name.strip() + "s",))
+            analysis = Analysis(entities=[ent], mentions=[MentionRecord(0, 9, body[0:9], "ORG:committee")])
+            assert ledger.add_document(doc, analysis, analyzer="a" * 300) is True
+        assert ledger.counts() == {"documents": 2, "entities": 1, "mentions": 2}
+        row = ledger.documents()[0]
+        assert len(row.outlet) == 200 and row.outlet.endswith("…")

@@ -125,12 +125,12 @@ class Ledger:
                 path=doc.path,
                 text=doc.text,
                 title=doc.title,
-                published=doc.published,
-                dateline=doc.dateline,
-                outlet=doc.outlet,
+                published=_fit(doc.published, 32),
+                dateline=_fit(doc.dateline, 200),
+                outlet=_fit(doc.outlet, 200),
                 url=doc.url,
                 doc_type=doc.doc_type or "other",
-                language=doc.language,
+                language=_fit(doc.language, 16),
                 analyzed=False,
                 meta=doc.meta,
                 why=dict(doc.why),
@@ -152,8 +152,7 @@ class Ledger:
             self._write_analysis(s, row, analysis, analyzer)
 
     def _write_analysis(self, s: Session, row: DocumentRow, analysis: Analysis, analyzer: str | None) -> None:
-        for ent in analysis.entities:
-            self._upsert_entity(s, ent.id, ent.name, ent.type, ent.aliases, ent.roles)
+        self._upsert_entities(s, analysis)
         s.flush()
         for n, m in enumerate(sorted(analysis.mentions, key=lambda m: (m.start, m.end, m.entity))):
             s.add(
@@ -165,23 +164,32 @@ class Ledger:
         row.asserter_id = analysis.asserter
         row.why = {**(row.why or {}), **analysis.why}
         row.analyzed = True
-        row.analyzer = analyzer
+        row.analyzer = _fit(analyzer, 200)
 
     @staticmethod
-    def _upsert_entity(
-        s: Session, key: str, name: str, type_: str, aliases: tuple[str, ...], roles: tuple[str, ...]
-    ) -> None:
-        ent = s.get(EntityRow, key)
-        if ent is None:
-            ent = EntityRow(id=key, name=name, type=type_)
-            s.add(ent)
-            s.flush()
-        elif _name_order(name) < _name_order(ent.name):
-            ent.name = name  # the same canonical name whatever order documents came in
-        have = {(a.alias, a.kind) for a in s.scalars(select(AliasRow).where(AliasRow.entity_id == key))}
-        wanted = {(a, "name") for a in (name, *aliases)} | {(r, "role") for r in roles}
-        for alias, kind in sorted(wanted - have):
-            s.add(AliasRow(entity_id=key, alias=alias[:500], kind=kind))
+    def _upsert_entities(s: Session, analysis: Analysis) -> None:
+        """Add the document's entities and any aliases/roles the ledger lacks (two reads per 500 entities)."""
+        keys = sorted({e.id for e in analysis.entities})
+        existing: dict[str, EntityRow] = {}
+        have: set[tuple[str, str, str]] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            existing.update((e.id, e) for e in s.scalars(select(EntityRow).where(EntityRow.id.in_(chunk))))
+            have.update(tuple(r) for r in s.execute(  # type: ignore[misc]
+                select(AliasRow.entity_id, AliasRow.alias, AliasRow.kind).where(AliasRow.entity_id.in_(chunk))))
+        for ent in analysis.entities:
+            row = existing.get(ent.id)
+            if row is None:
+                row = existing[ent.id] = EntityRow(id=ent.id, name=ent.name, type=ent.type)
+                s.add(row)
+            elif _name_order(ent.name) < _name_order(row.name):
+                row.name = ent.name  # the same canonical name whatever order documents came in
+            wanted = {(ent.id, a[:500], "name") for a in (ent.name, *ent.aliases)}
+            wanted |= {(ent.id, r[:500], "role") for r in ent.roles}
+            for key, alias, kind in sorted(wanted - have):
+                s.add(AliasRow(entity_id=key, alias=alias, kind=kind))
+            have |= wanted
+        s.flush()
 
     def documents(self, *, analyzed: bool | None = None) -> list[DocumentRow]:
         with self._sessions() as s:
@@ -202,6 +210,11 @@ class Ledger:
     def ping(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+
+
+def _fit(value: str | None, size: int) -> str | None:
+    """Cut a metadata value to its column size (PostgreSQL refuses longer ones; SQLite would not)."""
+    return value if value is None or len(value) <= size else value[: size - 1] + "…"
 
 
 def _name_order(name: str) -> tuple[int, str]:

@@ -188,7 +188,7 @@ def extract_entities(doc: Doc) -> tuple[list[EntityRecord], list[MentionRecord]]
 
     pending: list[RoleSpan] = []
     for role in find_roles(doc, person_starts):
-        holder = _adjacent_person(doc, role, person_at)
+        holder = _adjacent_person(doc, role, person_at, doc_text)
         if holder is None:
             pending.append(role)
             continue
@@ -281,9 +281,11 @@ def _same_office(a: str, b: str) -> bool:
     return wa <= wb or wb <= wa
 
 
-def _adjacent_person(doc: Doc, role: RoleSpan, person_at: dict[int, str]) -> str | None:
-    """The person a role phrase stands next to: 'Role Name', 'Name, Role', or a sign-off."""
-    text = doc.text
+def _adjacent_person(doc: Doc, role: RoleSpan, person_at: dict[int, str], text: str) -> str | None:
+    """The person a role phrase stands next to: 'Role Name', 'Name, Role', or a sign-off.
+
+    ``text`` is ``doc.text``, passed in because spaCy rebuilds it on every access.
+    """
     role_start = doc[role.start].idx
     role_end = doc[role.end - 1].idx + len(doc[role.end - 1])
     # Role directly before the name: '... Ombudsperson) of Azerbaijan Sabina Aliyeva'.
