@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/counterclaim ingest examples/
+	$(BIN)/counterclaim documents
 	$(BIN)/counterclaim export --format jsonl --out ledger.jsonl
 	@echo "ledger: ./counterclaim.db   export: ./ledger.jsonl ($$(wc -l < ledger.jsonl) lines)"
 

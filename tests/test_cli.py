@@ -112,3 +112,16 @@ def test_kill_9_during_a_large_ingest_leaves_only_whole_documents(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     with create_engine(f"sqlite:///{db}").connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM documents WHERE analyzed")).scalar() == 120
+
+
+def test_documents_lists_each_document_with_its_asserter_and_date(tmp_path):
+    db = tmp_path / "l.db"
+    seeds = sorted((ROOT / "examples").glob("*.txt"))
+    assert run("--db", str(db), "ingest", str(seeds[1]), str(seeds[3])).returncode == 0
+    out = run("--db", str(db), "documents")
+    assert out.returncode == 0, out.stderr
+    assert "2 document(s)" in out.stdout
+    lines = [ln for ln in out.stdout.splitlines() if "2023-" in ln]
+    assert len(lines) == 2
+    assert any("Sabina Aliyeva" in ln and "statement" in ln for ln in lines)
+    assert any("Luis Moreno Ocampo" in ln and "interview" in ln for ln in lines)

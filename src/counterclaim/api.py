@@ -146,6 +146,11 @@ def analyze_pending(ledger: Ledger, *, everything: bool = False, batch_size: int
     return report
 
 
+def document_summaries(ledger: Ledger) -> list[dict[str, object]]:
+    """Each document's id, path, title, date, type, dateline, outlet, language, asserter name, mention count."""
+    return ledger.document_summaries()
+
+
 def export(ledger: Ledger, fmt: str, out: TextIO | None = None, folder: str | None = None) -> None:
     """Export in ``fmt`` ('jsonl' to a text stream, 'csv' to a folder)."""
     from counterclaim.errors import ExportError

@@ -164,6 +164,30 @@ def export(
         api.export(ledger, fmt, sys.stdout)
 
 
+@app.command()
+def documents() -> None:
+    """List the documents in the ledger: date, type, dateline, who speaks for each, title.
+
+    Examples:
+
+      counterclaim documents
+
+      counterclaim --db wire.db documents
+    """
+    from counterclaim import api
+
+    rows = api.document_summaries(_ledger())
+    table = Table(title=f"{len(rows)} document(s) in {State.db}", show_lines=False)
+    for col in ("id", "published", "type", "dateline", "asserter", "mentions", "title"):
+        table.add_column(col, justify="right" if col == "mentions" else "left", overflow="ellipsis",
+                         no_wrap=True, max_width=max(20, out.width - 92) if col == "title" else None)
+    for r in rows:
+        title = str(r["title"] or "")
+        table.add_row(str(r["id"]), str(r["published"] or "—"), str(r["doc_type"]), str(r["dateline"] or "—"),
+                      str(r["asserter"] or "—"), str(r["mentions"]), title if len(title) <= 90 else title[:89] + "…")
+    out.print(table, markup=False)
+
+
 def main() -> None:
     """Console entry point: run the app, mapping counterclaim errors to exit codes."""
     try:

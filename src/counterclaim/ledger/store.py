@@ -198,6 +198,19 @@ class Ledger:
                 q = q.where(DocumentRow.analyzed == analyzed)
             return list(s.scalars(q))
 
+    def document_summaries(self) -> list[dict[str, object]]:
+        """One row per document (ordered by published date, then id) for listings."""
+        mention_count = (select(MentionRow.doc_id, func.count().label("n")).group_by(MentionRow.doc_id)
+                         .subquery())
+        q = (select(DocumentRow.id, DocumentRow.path, DocumentRow.title, DocumentRow.published,
+                    DocumentRow.doc_type, DocumentRow.dateline, DocumentRow.outlet, DocumentRow.language,
+                    EntityRow.name.label("asserter"), func.coalesce(mention_count.c.n, 0).label("mentions"))
+             .outerjoin(EntityRow, EntityRow.id == DocumentRow.asserter_id)
+             .outerjoin(mention_count, mention_count.c.doc_id == DocumentRow.id)
+             .order_by(DocumentRow.published, DocumentRow.id))
+        with self._sessions() as s:
+            return [dict(r._mapping) for r in s.execute(q)]
+
     def counts(self) -> dict[str, int]:
         """Row counts per table, for summaries."""
         with self._sessions() as s:
