@@ -3,7 +3,7 @@
 Long texts are parsed in paragraph-aligned chunks (each below
 ``MAX_CHUNK_CHARS``) that are merged back into one Doc, so memory stays bounded
 and offsets still index the whole stored text. The document-level stages (the
-components listed in ``DOC_LEVEL``) then run once on the merged Doc.
+components listed in ``nlp.DOC_STAGES``) then run once on the merged Doc.
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from collections.abc import Iterable, Iterator
 from spacy.tokens import Doc
 
 from counterclaim.errors import AnalysisError
-from counterclaim.extract.asserter import find_asserter
 from counterclaim.ingest.document import Document
-from counterclaim.nlp import MAX_CHUNK_CHARS, load_nlp
+from counterclaim.nlp import DOC_STAGES, MAX_CHUNK_CHARS, load_nlp
 from counterclaim.records import Analysis
-
-DOC_LEVEL = ("counterclaim_entities_v1",)
 
 
 def chunk_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
@@ -45,8 +42,11 @@ def chunk_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
     return pieces
 
 
-def parse_texts(texts: list[str], *, batch_size: int = 16) -> list[Doc]:
-    """Parse texts with the shared pipeline and run the document-level stages on each."""
+def parse_texts(texts: list[str], *, batch_size: int = 16, doc_types: list[str | None] | None = None) -> list[Doc]:
+    """Parse texts with the shared pipeline and run the document-level stages on each.
+
+    ``doc_types`` (one per text) reaches the stages as ``doc.user_data['doc_type']``.
+    """
     nlp = load_nlp()
     owners: list[int] = []
     chunks: list[str] = []
@@ -55,12 +55,13 @@ def parse_texts(texts: list[str], *, batch_size: int = 16) -> list[Doc]:
             owners.append(n)
             chunks.append(piece)
     grouped: list[list[Doc]] = [[] for _ in texts]
-    for owner, doc in zip(owners, nlp.pipe(chunks, batch_size=batch_size, disable=list(DOC_LEVEL)), strict=True):
+    for owner, doc in zip(owners, nlp.pipe(chunks, batch_size=batch_size, disable=list(DOC_STAGES)), strict=True):
         grouped[owner].append(doc)
     docs = []
-    for parts in grouped:
+    for n, parts in enumerate(grouped):
         doc = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
-        for name in DOC_LEVEL:
+        doc.user_data["doc_type"] = doc_types[n] if doc_types else None
+        for name in DOC_STAGES:
             doc = nlp.get_pipe(name)(doc)
         docs.append(doc)
     return docs
@@ -70,9 +71,8 @@ def analysis_of(document: Document, doc: Doc) -> Analysis:
     """The records of one parsed document."""
     if doc.text != document.text:
         raise AnalysisError("parsed text differs from the stored text", code="E302", path=document.path)
-    entities, mentions = doc._.cc_entities, doc._.cc_mentions
-    asserter, why = find_asserter(doc, entities, mentions, document.doc_type)
-    return Analysis(entities=entities, mentions=mentions, asserter=asserter,
+    why = doc._.cc_asserter_why
+    return Analysis(entities=doc._.cc_entities, mentions=doc._.cc_mentions, asserter=doc._.cc_asserter,
                     why={"asserter": why} if why else {})
 
 
@@ -83,12 +83,12 @@ def analyze_documents(documents: Iterable[Document], *, batch_size: int = 16
 
     def flush() -> Iterator[tuple[Document, Analysis | AnalysisError]]:
         try:
-            docs = parse_texts([d.text for d in batch], batch_size=batch_size)
+            docs = parse_texts([d.text for d in batch], batch_size=batch_size, doc_types=[d.doc_type for d in batch])
         except Exception:  # noqa: BLE001 - fall back to one at a time to isolate the bad one
             docs = []
             for d in batch:
                 try:
-                    docs.extend(parse_texts([d.text]))
+                    docs.extend(parse_texts([d.text], doc_types=[d.doc_type]))
                 except Exception as exc:  # noqa: BLE001
                     docs.append(AnalysisError(f"analysis failed: {exc.__class__.__name__}: {exc}",
                                               code="E303", path=d.path))

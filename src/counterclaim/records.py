@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "LAW", "NORP", "WORK", "OTHER")
 DOC_TYPES = ("statement", "letter", "appeal", "interview", "report", "article", "other")
+APPROX = ("exact", "about", "at_least", "at_most")
+CATEGORIES = ("killed", "injured", "casualties", "missing", "detained", "hostage", "displaced", "destroyed",
+              "population", "other")
+CLAIM_TYPES = ("accusation", "figure", "characterization", "event", "denial", "demand", "other")
+POLARITIES = ("affirm", "deny")
 
 
 def span_fields(text: str, start: int, end: int) -> tuple[int, int, str]:
@@ -51,6 +56,76 @@ class MentionRecord:
     rule: str = "ner"  # which rule produced it: ner, gazetteer, role, short_form, signoff...
 
 
+@dataclass(frozen=True)
+class TextSpan:
+    """A piece of the document: ``text == document.text[start:end]`` (build it with :func:`text_span`)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def text_span(text: str, start: int, end: int) -> TextSpan:
+    """A checked :class:`TextSpan` of ``text``."""
+    return TextSpan(*span_fields(text, start, end))
+
+
+@dataclass(frozen=True)
+class QuantityRecord:
+    """A figure that counts something: '613 people ... were killed'.
+
+    ``id``, ``parent`` and ``claim`` are ids local to the document ('q3', 'c1');
+    the ledger qualifies them with the document id.
+    """
+
+    id: str
+    start: int
+    end: int
+    text: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+    approx: str = "exact"  # one of APPROX
+    counted: str | None = None  # head noun: 'people', 'civilians', 'houses'
+    category: str = "other"  # one of CATEGORIES
+    subgroup: str | None = None  # 'women', 'children', 'older people'
+    parent: str | None = None  # local id of the quantity this one is part of
+    claim: str | None = None  # local id of the claim stating it
+    event: str | None = None  # entity id of the event counted in
+    rule: str = ""  # why: the cues that set category/approx/parent
+
+
+@dataclass(frozen=True)
+class AttributionRecord:
+    """Who said what: ``content`` attributed to ``speaker`` (an entity id), relayed ``via`` others."""
+
+    id: str  # local: 'a0', 'a1', ...
+    content: TextSpan
+    speaker: str | None = None
+    speaker_span: TextSpan | None = None
+    cue: TextSpan | None = None
+    direct: bool = False  # True only for quoted words
+    via: tuple[str, ...] = ()  # entity ids that relayed it, outermost first
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A check-worthy proposition and who asserts it."""
+
+    id: str  # local: 'c0', 'c1', ...
+    start: int
+    end: int
+    text: str
+    asserter: str | None = None
+    claim_type: str = "other"  # one of CLAIM_TYPES
+    polarity: str = "affirm"  # one of POLARITIES
+    checkworthy: float = 0.0
+    about: tuple[str, ...] = ()  # entity ids, the accused first
+    attribution: str | None = None  # local id of the attribution covering it
+    rule: str = ""
+
+
 @dataclass
 class Analysis:
     """Everything the NLP pipeline found in one document."""
@@ -59,3 +134,6 @@ class Analysis:
     mentions: list[MentionRecord] = field(default_factory=list)
     asserter: str | None = None
     why: dict[str, str] = field(default_factory=dict)
+    quantities: list[QuantityRecord] = field(default_factory=list)
+    attributions: list[AttributionRecord] = field(default_factory=list)
+    claims: list[ClaimRecord] = field(default_factory=list)

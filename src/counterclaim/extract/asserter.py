@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from functools import cache
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from counterclaim.records import EntityRecord, MentionRecord
@@ -87,3 +88,26 @@ def find_asserter(doc: Doc, entities: list[EntityRecord], mentions: list[Mention
         first_seen.setdefault(m.entity, m.start)
     best = max(score, key=lambda k: (score[k], -first_seen.get(k, 0)))
     return best, f"{'; '.join(why[best])} (score {score[best]})"
+
+
+class Asserter:
+    """Pipeline component: ``doc._.cc_asserter`` (entity id or None) and ``doc._.cc_asserter_why``.
+
+    Reads the entities stage's records and the document type from
+    ``doc.user_data['doc_type']`` (set by the caller; absent means unknown).
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.cc_asserter, doc._.cc_asserter_why = find_asserter(
+            doc, doc._.cc_entities or [], doc._.cc_mentions or [], doc.user_data.get("doc_type"))
+        return doc
+
+
+for _name in ("cc_asserter", "cc_asserter_why"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@Language.factory("counterclaim_asserter_v1")
+def make_asserter(nlp: Language, name: str) -> Asserter:
+    return Asserter()

