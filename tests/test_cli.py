@@ -71,7 +71,10 @@ def test_csv_export_writes_one_file_per_kind(tmp_path):
     out = run("--db", str(db), "export", "--format", "csv", "--out", str(tmp_path / "csv"))
     assert out.returncode == 0, out.stderr
     names = sorted(p.name for p in (tmp_path / "csv").iterdir())
-    assert names == ["documents.csv", "entities.csv", "mentions.csv", "meta.json"]
+    assert names == ["attributions.csv", "claims.csv", "documents.csv", "entities.csv", "mentions.csv", "meta.json",
+                     "quantities.csv"]
+    header = (tmp_path / "csv" / "quantities.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("id,doc,start,end,text,value,low,high,approx,counted,category")
 
 
 @pytest.mark.slow

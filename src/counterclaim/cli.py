@@ -107,10 +107,12 @@ def ingest(
     if not quiet:
         counts = ledger.counts()
         table = Table(title=f"ingest into {State.db}", show_header=True)
-        for col in ("added", "skipped (duplicate)", "failed", "documents in ledger", "entities", "mentions"):
+        for col in ("added", "skipped (duplicate)", "failed", "documents in ledger", "entities", "mentions",
+                    "figures", "attributions", "claims"):
             table.add_column(col, justify="right")
         table.add_row(str(len(report.added)), str(len(report.skipped)), str(len(report.failed)),
-                      str(counts["documents"]), str(counts["entities"]), str(counts["mentions"]))
+                      *(str(counts[k]) for k in ("documents", "entities", "mentions", "quantities", "attributions",
+                                                 "claims")))
         err.print(table)
     if report.failed:
         raise typer.Exit(1)

@@ -12,13 +12,18 @@ from hypothesis import strategies as st
 
 from counterclaim.api import export_jsonl, ingest, open_ledger
 from counterclaim.ingest.document import Document
-from counterclaim.records import DOC_TYPES, ENTITY_TYPES
+from counterclaim.records import APPROX, CATEGORIES, CLAIM_TYPES, DOC_TYPES, ENTITY_TYPES, POLARITIES
 
 REQUIRED = {
     "document": {"id", "path", "sha256", "text", "title", "published", "dateline", "outlet", "doc_type",
                  "asserter", "language"},
     "entity": {"id", "name", "type", "aliases"},
     "mention": {"doc", "start", "end", "text", "entity"},
+    "attribution": {"id", "doc", "speaker", "speaker_span", "cue", "content", "direct", "via"},
+    "claim": {"id", "doc", "start", "end", "text", "asserter", "claim_type", "polarity", "checkworthy", "about",
+              "attribution"},
+    "quantity": {"id", "doc", "start", "end", "text", "value", "low", "high", "approx", "counted", "category",
+                 "subgroup", "parent", "claim", "event"},
 }
 
 
@@ -29,6 +34,11 @@ def _spans_hold(rows):
         if "start" in r and "doc" in r:
             assert texts[r["doc"]][r["start"]:r["end"]] == r["text"], r
             n += 1
+        for key in ("speaker_span", "cue", "content"):
+            if isinstance(r.get(key), dict):
+                span = r[key]
+                assert texts[r["doc"]][span["start"]:span["end"]] == span["text"], (key, r)
+                n += 1
     return n
 
 
@@ -36,6 +46,7 @@ def test_meta_line_first_and_required_fields(seed_export):
     assert seed_export[0]["kind"] == "meta" and seed_export[0]["schema"] == 1
     assert seed_export[0]["generator"].startswith("counterclaim ")
     ids = {r["id"] for r in seed_export if r["kind"] == "entity"}
+    local_ids = {r["id"] for r in seed_export if r["kind"] in ("quantity", "attribution", "claim")}
     for r in seed_export[1:]:
         assert REQUIRED[r["kind"]] <= set(r), r["kind"]
         if r["kind"] == "document":
@@ -45,6 +56,16 @@ def test_meta_line_first_and_required_fields(seed_export):
             assert r["type"] in ENTITY_TYPES and r["name"] in r["aliases"]
         if r["kind"] == "mention":
             assert r["entity"] in ids
+        if r["kind"] == "quantity":
+            assert r["category"] in CATEGORIES and r["approx"] in APPROX
+            assert r["parent"] is None or r["parent"] in local_ids
+        if r["kind"] == "attribution":
+            assert r["speaker"] is None or r["speaker"] in ids
+            assert set(r["via"]) <= ids and isinstance(r["direct"], bool)
+        if r["kind"] == "claim":
+            assert r["claim_type"] in CLAIM_TYPES and r["polarity"] in POLARITIES
+            assert 0 <= r["checkworthy"] <= 1 and set(r["about"]) <= ids
+            assert r["attribution"] is None or r["attribution"] in local_ids
 
 
 def test_every_span_in_the_seed_export_is_exact(seed_export):

@@ -18,6 +18,11 @@ from counterclaim.records import Analysis, EntityRecord, MentionRecord
 TEXT = "Sabina Aliyeva appealed to the UN.\n"
 
 
+def _core_counts(ledger: Ledger) -> dict[str, int]:
+    counts = ledger.counts()
+    return {k: counts[k] for k in ("documents", "entities", "mentions")}
+
+
 def _analysis(text: str = TEXT) -> Analysis:
     return Analysis(
         entities=[EntityRecord("PERSON:sabina-aliyeva", "Sabina Aliyeva", "PERSON", roles=("Ombudsman",)),
@@ -50,7 +55,7 @@ def test_add_is_idempotent_and_whole(tmp_path):
     doc = Document(text=TEXT, path="a.txt")
     assert ledger.add_document(doc, _analysis()) is True
     assert ledger.add_document(Document(text=TEXT, path="copy.txt"), _analysis()) is False
-    assert ledger.counts() == {"documents": 1, "entities": 2, "mentions": 2}
+    assert _core_counts(ledger) == {"documents": 1, "entities": 2, "mentions": 2}
     reopened = Ledger(str(tmp_path / "l.db"))
     (row,) = reopened.documents()
     assert row.path == "a.txt" and row.asserter_id == "PERSON:sabina-aliyeva" and row.analyzed
@@ -65,7 +70,7 @@ def test_a_failure_mid_write_leaves_no_half_document(tmp_path, monkeypatch):
     monkeypatch.setattr(Ledger, "_write_analysis", boom)
     with pytest.raises(RuntimeError):
         ledger.add_document(Document(text=TEXT, path="a.txt"), _analysis())
-    assert ledger.counts() == {"documents": 0, "entities": 0, "mentions": 0}
+    assert _core_counts(ledger) == {"documents": 0, "entities": 0, "mentions": 0}
 
 
 def test_replace_analysis_swaps_mentions_in_one_go(tmp_path):
@@ -107,7 +112,7 @@ def test_same_code_on_postgresql():
     doc = Document(text=TEXT, path="a.txt")
     assert ledger.add_document(doc, _analysis()) is True
     assert ledger.add_document(doc, _analysis()) is False
-    assert Ledger(url).counts() == {"documents": 1, "entities": 2, "mentions": 2}
+    assert _core_counts(Ledger(url)) == {"documents": 1, "entities": 2, "mentions": 2}
     with ledger.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
@@ -134,6 +139,40 @@ def test_long_metadata_and_aliases_fit_every_backend(tmp_path):
             ent = EntityRecord("ORG:committee", long_name.strip(), "ORG", aliases=(long_name.strip() + "s",))
             analysis = Analysis(entities=[ent], mentions=[MentionRecord(0, 9, body[0:9], "ORG:committee")])
             assert ledger.add_document(doc, analysis, analyzer="a" * 300) is True
-        assert ledger.counts() == {"documents": 2, "entities": 1, "mentions": 2}
+        assert _core_counts(ledger) == {"documents": 2, "entities": 1, "mentions": 2}
         row = ledger.documents()[0]
         assert len(row.outlet) == 200 and row.outlet.endswith("…")
+
+
+def test_figures_attributions_and_claims_are_stored_and_replaced_whole(tmp_path):
+    from counterclaim.records import AttributionRecord, ClaimRecord, QuantityRecord, text_span
+
+    text = "The UN said 45 civilians, including 12 children, were killed.\n"
+    analysis = Analysis(
+        entities=[EntityRecord("ORG:united-nations", "United Nations", "ORG")],
+        mentions=[MentionRecord(4, 6, text[4:6], "ORG:united-nations")],
+        quantities=[QuantityRecord("q0", 12, 14, "45", 45, category="killed", claim="c0"),
+                    QuantityRecord("q1", 36, 38, "12", 12, category="killed", subgroup="children", parent="q0")],
+        attributions=[AttributionRecord("a0", text_span(text, 12, 60), speaker="ORG:united-nations",
+                                        speaker_span=text_span(text, 0, 6), cue=text_span(text, 7, 11),
+                                        via=("ORG:not-in-this-document",))],
+        claims=[ClaimRecord("c0", 12, 61, text[12:61], asserter="ORG:united-nations", claim_type="figure",
+                            about=("GPE:unknown",), attribution="a0")],
+    )
+    ledger = Ledger(str(tmp_path / "l.db"))
+    doc = Document(text=text, path="a.txt")
+    assert ledger.add_document(doc, analysis)
+    counts = ledger.counts()
+    assert (counts["quantities"], counts["attributions"], counts["claims"]) == (2, 1, 1)
+    from counterclaim.ledger.models import AttributionRow, ClaimRow, QuantityRow
+
+    with ledger.session() as s:
+        child = s.get(QuantityRow, f"{doc.id}:q1")
+        assert child.parent_id == f"{doc.id}:q0" and child.subgroup == "children"
+        att = s.get(AttributionRow, f"{doc.id}:a0")
+        assert att.via == [] and att.speaker_id == "ORG:united-nations"  # unknown ids are dropped
+        claim = s.get(ClaimRow, f"{doc.id}:c0")
+        assert claim.about == [] and claim.attribution_id == f"{doc.id}:a0"
+    ledger.replace_analysis(doc.id, Analysis(entities=analysis.entities, mentions=analysis.mentions))
+    counts = ledger.counts()
+    assert (counts["mentions"], counts["quantities"], counts["attributions"], counts["claims"]) == (1, 0, 0, 0)

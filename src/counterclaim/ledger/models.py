@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -79,3 +79,67 @@ class MentionRow(Base):
     rule: Mapped[str] = mapped_column(String(32), default="ner")
 
     document: Mapped[DocumentRow] = relationship(back_populates="mentions")
+
+
+class QuantityRow(Base):
+    """A figure counting something; ``parent_id``/``claim_id`` are ids in this ledger."""
+
+    __tablename__ = "quantities"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    value: Mapped[float] = mapped_column(Float)
+    low: Mapped[float | None] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)
+    approx: Mapped[str] = mapped_column(String(16))
+    counted: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(16), index=True)
+    subgroup: Mapped[str | None] = mapped_column(Text)
+    parent_id: Mapped[str | None] = mapped_column(String(64))
+    claim_id: Mapped[str | None] = mapped_column(String(64))
+    event_id: Mapped[str | None] = mapped_column(String(300))
+    rule: Mapped[str] = mapped_column(Text, default="")
+
+
+class AttributionRow(Base):
+    """Who said what: the content span, the speaker (entity and span), the cue, relays."""
+
+    __tablename__ = "attributions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    speaker_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    speaker_start: Mapped[int | None] = mapped_column(Integer)
+    speaker_end: Mapped[int | None] = mapped_column(Integer)
+    speaker_text: Mapped[str | None] = mapped_column(Text)
+    cue_start: Mapped[int | None] = mapped_column(Integer)
+    cue_end: Mapped[int | None] = mapped_column(Integer)
+    cue_text: Mapped[str | None] = mapped_column(Text)
+    content_start: Mapped[int] = mapped_column(Integer)
+    content_end: Mapped[int] = mapped_column(Integer)
+    content_text: Mapped[str] = mapped_column(Text)
+    direct: Mapped[bool] = mapped_column(Boolean, default=False)
+    via: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rule: Mapped[str] = mapped_column(Text, default="")
+
+
+class ClaimRow(Base):
+    """A check-worthy proposition and who asserts it."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    asserter_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    claim_type: Mapped[str] = mapped_column(String(20))
+    polarity: Mapped[str] = mapped_column(String(8))
+    checkworthy: Mapped[float] = mapped_column(Float)
+    about: Mapped[list[str]] = mapped_column(JSON, default=list)
+    attribution_id: Mapped[str | None] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(Text, default="")

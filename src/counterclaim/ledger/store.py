@@ -23,10 +23,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from counterclaim.errors import LedgerError
 from counterclaim.ingest.document import Document
-from counterclaim.ledger.models import AliasRow, DocumentRow, EntityRow, MentionRow
+from counterclaim.ledger.models import (
+    AliasRow,
+    AttributionRow,
+    ClaimRow,
+    DocumentRow,
+    EntityRow,
+    MentionRow,
+    QuantityRow,
+)
 from counterclaim.records import Analysis
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Per-document analysis rows, replaced together when a document is analysed again.
+ANALYSIS_TABLES = (MentionRow, QuantityRow, AttributionRow, ClaimRow)
 
 
 def database_url(db: str) -> str:
@@ -148,7 +158,8 @@ class Ledger:
             row = s.get(DocumentRow, doc_id)
             if row is None:
                 raise LedgerError(f"no document {doc_id!r} in the ledger", code="E203")
-            s.execute(MentionRow.__table__.delete().where(MentionRow.doc_id == doc_id))
+            for table in ANALYSIS_TABLES:
+                s.execute(table.__table__.delete().where(table.doc_id == doc_id))
             self._write_analysis(s, row, analysis, analyzer)
 
     def _write_analysis(self, s: Session, row: DocumentRow, analysis: Analysis, analyzer: str | None) -> None:
@@ -161,10 +172,42 @@ class Ledger:
                     text=m.text, entity_id=m.entity, kind=m.kind, rule=m.rule,
                 )
             )
+        self._write_records(s, row.id, analysis)
         row.asserter_id = analysis.asserter
         row.why = {**(row.why or {}), **analysis.why}
         row.analyzed = True
         row.analyzer = _fit(analyzer, 200)
+
+    @staticmethod
+    def _write_records(s: Session, doc_id: str, analysis: Analysis) -> None:
+        """Quantities, attributions and claims, their local ids ('q0') qualified by the document id."""
+        known = {e.id for e in analysis.entities}
+
+        def gid(local: str | None) -> str | None:
+            return f"{doc_id}:{local}" if local else None
+
+        def ent(key: str | None) -> str | None:
+            return key if key in known else None
+
+        for q in analysis.quantities:
+            s.add(QuantityRow(id=gid(q.id), doc_id=doc_id, start=q.start, end=q.end, text=q.text, value=q.value,
+                              low=q.low, high=q.high, approx=q.approx, counted=q.counted, category=q.category,
+                              subgroup=q.subgroup, parent_id=gid(q.parent), claim_id=gid(q.claim),
+                              event_id=ent(q.event), rule=q.rule))
+        for a in analysis.attributions:
+            sp, cue = a.speaker_span, a.cue
+            s.add(AttributionRow(
+                id=gid(a.id), doc_id=doc_id, speaker_id=ent(a.speaker),
+                speaker_start=sp.start if sp else None, speaker_end=sp.end if sp else None,
+                speaker_text=sp.text if sp else None, cue_start=cue.start if cue else None,
+                cue_end=cue.end if cue else None, cue_text=cue.text if cue else None,
+                content_start=a.content.start, content_end=a.content.end, content_text=a.content.text,
+                direct=a.direct, via=[v for v in a.via if v in known], rule=a.rule))
+        for c in analysis.claims:
+            s.add(ClaimRow(id=gid(c.id), doc_id=doc_id, start=c.start, end=c.end, text=c.text,
+                           asserter_id=ent(c.asserter), claim_type=c.claim_type, polarity=c.polarity,
+                           checkworthy=c.checkworthy, about=[a for a in c.about if a in known],
+                           attribution_id=gid(c.attribution), rule=c.rule))
 
     @staticmethod
     def _upsert_entities(s: Session, analysis: Analysis) -> None:
@@ -218,6 +261,9 @@ class Ledger:
                 "documents": s.scalar(select(func.count()).select_from(DocumentRow)) or 0,
                 "entities": s.scalar(select(func.count()).select_from(EntityRow)) or 0,
                 "mentions": s.scalar(select(func.count()).select_from(MentionRow)) or 0,
+                "quantities": s.scalar(select(func.count()).select_from(QuantityRow)) or 0,
+                "attributions": s.scalar(select(func.count()).select_from(AttributionRow)) or 0,
+                "claims": s.scalar(select(func.count()).select_from(ClaimRow)) or 0,
             }
 
     def ping(self) -> None:
