@@ -140,11 +140,170 @@ def score_entities(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, in
     return out
 
 
+def _names_match(led: Ledger, eid: str | None, want: str) -> bool:
+    w = want.casefold()
+    return any(w in n.casefold() or n.casefold() in w for n in led.names_of(eid) if len(n) > 2)
+
+
+def _overlaps(text: str, surface: str, start: int, end: int) -> bool:
+    return any(a < end and start < a + len(surface) for a in _find_all(text, surface))
+
+
+def score_quantities(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, int, list[str]]]:
+    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for q in led.by_kind["quantity"]:
+        by_doc[q["doc"]].append(q)
+    by_id = {q["id"]: q for q in led.by_kind["quantity"]}
+    found = category = parent = approx = subgroup = 0
+    n_parent = n_approx = n_sub = 0
+    misses: dict[str, list[str]] = defaultdict(list)
+    matched: set[str] = set()
+    for g in gold.get("quantities", []):
+        d = led.doc(g["doc"])
+        cands = [q for q in by_doc.get(d["id"], []) if d and float(q["value"]) == float(g["value"])] if d else []
+        label = f"{g['doc']} {g['value']} {g['category']}"
+        if g.get("parent") is not None:
+            n_parent += 1
+        if g.get("approx") is not None:
+            n_approx += 1
+        if g.get("subgroup") is not None:
+            n_sub += 1
+        if not cands:
+            misses["found"].append(f"{label}: not found")
+            continue
+        found += 1
+        q = max(cands, key=lambda c: (c["category"] == g["category"], c.get("subgroup") == g.get("subgroup")))
+        matched.add(q["id"])
+        if q["category"] == g["category"]:
+            category += 1
+        else:
+            misses["category"].append(f"{label}: got {q['category']} ({q['text']!r})")
+        if g.get("parent") is not None:
+            got = by_id.get(q.get("parent") or "", {}).get("value")
+            if got is not None and float(got) == float(g["parent"]):
+                parent += 1
+            else:
+                misses["parent"].append(f"{label}: parent {got}, want {g['parent']}")
+        if g.get("approx") is not None:
+            want = g["approx"] if isinstance(g["approx"], list) else [g["approx"]]
+            if q["approx"] in want:
+                approx += 1
+            else:
+                misses["approx"].append(f"{label}: approx {q['approx']}, want {want}")
+        if g.get("subgroup") is not None:
+            if (q.get("subgroup") or "").casefold() == g["subgroup"].casefold():
+                subgroup += 1
+            else:
+                misses["subgroup"].append(f"{label}: subgroup {q.get('subgroup')!r}, want {g['subgroup']!r}")
+    total = len(gold.get("quantities", []))
+    clean, taken = 0, []
+    for nc in gold.get("not_counts", []):
+        d = led.doc(nc["doc"])
+        hits = [q for q in by_doc.get(d["id"], [])
+                if _overlaps(d["text"], nc["surface"], q["start"], q["end"])] if d else []
+        if hits:
+            taken.append(f"{nc['doc']} {nc['surface']!r} taken as {hits[0]['text']!r}")
+        else:
+            clean += 1
+    golddocs = {led.doc(g["doc"])["id"] for g in gold.get("quantities", []) if led.doc(g["doc"])}
+    predicted = [q for q in led.by_kind["quantity"] if q["doc"] in golddocs]
+    extra = [f"{q['doc'][:8]} {q['text']!r} {q['category']}" for q in predicted if q["id"] not in matched]
+    return [("quantities.found", found, total, misses["found"]),
+            ("quantities.category", category, total, misses["category"]),
+            ("quantities.parent", parent, n_parent, misses["parent"]),
+            ("quantities.approx", approx, n_approx, misses["approx"]),
+            ("quantities.subgroup", subgroup, n_sub, misses["subgroup"]),
+            ("not_counts.left_out", clean, len(gold.get("not_counts", [])), taken),
+            ("quantities.precision", len(predicted) - len(extra), len(predicted), extra)]
+
+
+def _content_matches(content: str, begins: str) -> bool:
+    c, b = " ".join(content.split()).casefold(), " ".join(begins.split()).casefold()
+    i = c.find(b)
+    return 0 <= i <= 40
+
+
+def score_attributions(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, int, list[str]]]:
+    right = via_right = n_via = 0
+    misses: list[str] = []
+    via_misses: list[str] = []
+    matched: set[str] = set()
+    for g in gold.get("attributions", []):
+        d = led.doc(g["doc"])
+        cands = [a for a in led.by_kind["attribution"] if d and a["doc"] == d["id"]
+                 and _content_matches(a["content"]["text"], g["content_begins"])]
+        label = f"{g['doc']} {g['speaker']}: {g['content_begins'][:40]!r}"
+        if g.get("via"):
+            n_via += 1
+        if not cands:
+            misses.append(f"{label}: not found")
+            continue
+        good = [a for a in cands if _names_match(led, a["speaker"], g["speaker"]) and a["direct"] == g["direct"]]
+        a = (good or cands)[0]
+        matched.add(a["id"])
+        if good:
+            right += 1
+        else:
+            misses.append(f"{label}: got speaker {led.entity_name(a['speaker'])!r} direct={a['direct']}")
+        if g.get("via"):
+            if all(any(_names_match(led, v, w) for v in a["via"]) for w in g["via"]):
+                via_right += 1
+            else:
+                via_misses.append(f"{label}: via {[led.entity_name(v) for v in a['via']]}, want {g['via']}")
+    total = len(gold.get("attributions", []))
+    golddocs = {led.doc(g["doc"])["id"] for g in gold.get("attributions", []) if led.doc(g["doc"])}
+    predicted = [a for a in led.by_kind["attribution"] if a["doc"] in golddocs]
+    return [("attributions", right, total, misses), ("attributions.via", via_right, n_via, via_misses),
+            ("attributions.matched", len(matched), len(predicted),
+             [f"{a['doc'][:8]} {led.entity_name(a['speaker'])!r}: {a['content']['text'][:50]!r}"
+              for a in predicted if a["id"] not in matched])]
+
+
+def score_claims(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, int, list[str]]]:
+    found = right = 0
+    misses: list[str] = []
+    for g in gold.get("claims", []):
+        d = led.doc(g["doc"])
+        cands = [c for c in led.by_kind["claim"] if d and c["doc"] == d["id"] and g["contains"] in c["text"]]
+        label = f"{g['doc']} {g['contains'][:40]!r}"
+        if not cands:
+            misses.append(f"{label}: not found")
+            continue
+        found += 1
+
+        def problems(c: dict[str, Any]) -> list[str]:
+            out = []
+            if not _names_match(led, c["asserter"], g["asserter"]):
+                out.append(f"asserter {led.entity_name(c['asserter'])!r}")
+            if c["polarity"] != g["polarity"]:
+                out.append(f"polarity {c['polarity']}")
+            if g.get("about") and not any(_names_match(led, e, g["about"]) for e in c["about"]):
+                out.append(f"about {[led.entity_name(e) for e in c['about']]}")
+            types = g.get("claim_type")
+            if types and c["claim_type"] not in (types if isinstance(types, list) else [types]):
+                out.append(f"type {c['claim_type']}")
+            return out
+
+        best = min(cands, key=lambda c: len(problems(c)))
+        if not problems(best):
+            right += 1
+        else:
+            misses.append(f"{label}: {', '.join(problems(best))}")
+    total = len(gold.get("claims", []))
+    return [("claims.found", found, total, []), ("claims", right, total, misses)]
+
+
 def score(gold: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str, int, int, list[str]]]:
     led = Ledger(rows)
     results = score_documents(gold, led) + score_entities(gold, led)
-    for section, kind in (("quantities", "quantity"), ("attributions", "attribution"), ("claims", "claim"),
-                          ("contradictions", "relation"), ("rebuttals", "relation"),
+    for section, kind, scorer in (("quantities", "quantity", score_quantities),
+                                  ("attributions", "attribution", score_attributions),
+                                  ("claims", "claim", score_claims)):
+        if gold.get(section) and led.by_kind.get(kind):
+            results += scorer(gold, led)
+        elif gold.get(section):
+            results.append((section, -1, len(gold[section]), []))
+    for section, kind in (("contradictions", "relation"), ("rebuttals", "relation"),
                           ("consistent_figures", "relation"), ("techniques", "technique")):
         if gold.get(section) and not led.by_kind.get(kind):
             results.append((section, -1, len(gold[section]), []))

@@ -73,7 +73,8 @@ def analysis_of(document: Document, doc: Doc) -> Analysis:
         raise AnalysisError("parsed text differs from the stored text", code="E302", path=document.path)
     why = doc._.cc_asserter_why
     return Analysis(entities=doc._.cc_entities, mentions=doc._.cc_mentions, asserter=doc._.cc_asserter,
-                    why={"asserter": why} if why else {})
+                    why={"asserter": why} if why else {}, quantities=doc._.cc_quantities or [],
+                    attributions=doc._.cc_attributions or [], claims=doc._.cc_claims or [])
 
 
 def analyze_documents(documents: Iterable[Document], *, batch_size: int = 16

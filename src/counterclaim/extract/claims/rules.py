@@ -1,0 +1,275 @@
+"""Claims: the check-worthy propositions of a document and who asserts them.
+
+A pure function over the parsed Doc and the records of the earlier stages
+(entities, mentions, the document's asserter, attributions, quantities). Each
+sentence (never crossing a line break) is a candidate; cues from
+``data/claims.json`` decide whether it asserts something worth checking, of
+which type (figure, accusation, characterization, denial, demand, event,
+other) and polarity, and a transparent score gives ``checkworthy``:
+
+- asserter: the speaker of the attribution whose content covers the sentence,
+  else the document's asserter; the claim span is then cut to that content
+  ('According to the letter, X' → 'X');
+- polarity ``deny`` when the sentence calls something false or groundless, or
+  denies/rejects it; a negated statement of fact ('Azerbaijan does not have an
+  independent judicial system') stays ``affirm``;
+- ``about``: the actors the sentence is about, the accused first (subject or
+  agent of the accusation, else the subject, else the first named), then the
+  others; a claim naming nobody borrows from a definite anaphor ('the mentioned
+  organization' → the last organisation named, relaying speakers excluded) or,
+  failing that, from the document's most accused actor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import cache
+
+from spacy.tokens import Doc, Span
+
+from counterclaim.records import AttributionRecord, ClaimRecord, EntityRecord, MentionRecord, QuantityRecord
+from counterclaim.resources import load_json
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_EDGE = {"*", "**", "_", "\"", "“", "”", "«", "»"}
+
+
+@cache
+def claim_data() -> dict:
+    """The cue lists of data/claims.json as sets (multi-word phrases kept apart)."""
+    raw = load_json("claims.json", required=("accusation_verbs", "accusation_nouns", "denial_words", "denial_verbs",
+                                              "demand_cues", "demand_verbs", "hedges", "characterization_predicates", "anaphors",
+                                              "about_types", "actor_types", "self_references", "min_checkworthy"))
+
+    def split(words: list[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+        return (frozenset(w for w in words if " " not in w),
+                tuple(sorted({w for w in words if " " in w}, key=len, reverse=True)))
+
+    data = {k: frozenset(raw[k]) for k in ("accusation_verbs", "denial_words", "denial_verbs", "demand_verbs", "hedges",
+                                           "about_types", "actor_types")}
+    data["accusation_nouns"] = split(raw["accusation_nouns"])
+    data["demand_cues"] = split(raw["demand_cues"])
+    data["characterization"] = split(raw["characterization_predicates"])
+    data["self_references"] = frozenset(raw["self_references"])
+    data["anaphor_modifiers"] = frozenset(raw["anaphors"]["modifiers"])
+    data["anaphor_heads"] = dict(raw["anaphors"]["heads"])
+    data["min_checkworthy"] = float(raw["min_checkworthy"])
+    return data
+
+
+def _has(span_lower: str, words: frozenset[str], phrases: tuple[str, ...], tokens: set[str]) -> str | None:
+    """The first cue (word or phrase) found in a sentence, or None."""
+    for p in phrases:
+        if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", span_lower):
+            return p
+    hit = tokens & words
+    return min(hit) if hit else None
+
+
+def units(doc: Doc) -> Iterator[Span]:
+    """Sentences, cut again at line breaks, trimmed of spaces and markup; at least three words."""
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if "\n" in tok.text or tok.i == sent.end - 1:
+                end = tok.i if "\n" in tok.text else tok.i + 1
+                piece = doc[start:end]
+                while len(piece) and (piece[0].is_space or piece[0].text in _EDGE):
+                    piece = doc[piece.start + 1:piece.end]
+                while len(piece) and (piece[-1].is_space or piece[-1].text in _EDGE):
+                    piece = doc[piece.start:piece.end - 1]
+                if sum(t.is_alpha for t in piece) >= 3:
+                    yield piece
+                start = tok.i + 1
+
+
+def _covering(attributions: list[AttributionRecord], start: int, end: int) -> AttributionRecord | None:
+    """The attribution whose content holds most of ``[start, end)`` (at least half of it)."""
+    best, best_overlap = None, 0
+    for a in attributions:
+        overlap = min(end, a.content.end) - max(start, a.content.start)
+        if overlap > best_overlap and overlap * 2 >= end - start:
+            best, best_overlap = a, overlap
+    return best
+
+
+def _salience(doc: Doc, mentions: list[MentionRecord], types: dict[str, str], excluded: set[str],
+              data: dict, text: str) -> list[str]:
+    """Actors of the document, most accused first: subjects of accusation verbs count triple."""
+    score: Counter[str] = Counter()
+    for m in mentions:
+        if m.entity in excluded or types.get(m.entity) not in data["actor_types"] or m.kind == "role":
+            continue
+        score[m.entity] += 1
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and span.root.dep_ in _SUBJECTS and span.root.head.lemma_ in data["accusation_verbs"]:
+            score[m.entity] += 3
+    return [k for k, _ in score.most_common()]
+
+
+def _anaphor(sent: Span, mentions: list[MentionRecord], types: dict[str, str], excluded: set[str],
+             data: dict) -> str | None:
+    """'the mentioned organization' → the last entity of that type named before the sentence."""
+    for i, tok in enumerate(sent[:-1]):
+        if tok.lower_ in data["anaphor_modifiers"] and sent[i + 1].lower_ in data["anaphor_heads"]:
+            want = data["anaphor_heads"][sent[i + 1].lower_]
+            before = [m for m in mentions if m.end <= sent.start_char and types.get(m.entity) == want
+                      and m.entity not in excluded]
+            if before:
+                return max(before, key=lambda m: m.start).entity
+    return None
+
+
+def _about(sent: Span, start: int, end: int, mentions: list[MentionRecord], types: dict[str, str],
+           excluded: set[str], data: dict) -> list[str]:
+    """Entities named in ``[start, end)`` of the sentence, the accused first, outermost mentions only."""
+    inside = [m for m in mentions if start <= m.start and m.end <= end and m.entity not in excluded
+              and types.get(m.entity) in data["about_types"]]
+    outer = [m for m in inside if not any(o is not m and o.start <= m.start and m.end <= o.end
+                                          and (o.end - o.start) > (m.end - m.start) for o in inside)]
+    doc = sent.doc
+
+    def rank(m: MentionRecord) -> tuple[int, int]:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        score = 3
+        if span is not None:
+            heads = {t.head for t in span if t.head not in span} or {span.root}
+            for h in heads:
+                tok = span.root
+                demanded = tok.dep_ == "dobj" and tok.head.lemma_ in data["demand_verbs"] or (
+                    tok.dep_ == "pobj" and tok.head.lower_ in ("on", "upon") and tok.head.head.lemma_ in data["demand_verbs"])
+                if demanded:
+                    score = 0  # 'urged the ELN to ...': the one called on comes first
+                elif tok.dep_ in _SUBJECTS or (tok.dep_ == "pobj" and tok.head.lower_ == "by"):
+                    score = 0 if h.lemma_ in data["accusation_verbs"] or h.lemma_ == "be" else 1
+                elif any(a.dep_ in _SUBJECTS for a in tok.ancestors):
+                    score = min(score, 2)
+        if types.get(m.entity) not in data["actor_types"]:
+            score += 4
+        return score, m.start
+
+    ordered: list[str] = []
+    for m in sorted(outer, key=rank):
+        if m.entity not in ordered:
+            ordered.append(m.entity)
+    return ordered
+
+
+def _checkworthy(features: dict[str, object]) -> float:
+    """A transparent score in [0, 1] from the cues found (the learned model comes later)."""
+    score = 0.15
+    score += 0.35 if features["figure"] else 0.0
+    score += 0.3 if features["accusation"] else 0.0
+    score += 0.3 if features["denial"] else 0.0
+    score += 0.2 if features["characterization"] else 0.0
+    score += 0.15 if features["demand"] else 0.0
+    score += 0.2 if features["actor_subject"] else 0.0
+    score += 0.1 if features["actor_subject"] and features["negated"] else 0.0  # 'X does not have ...' 
+    score += min(0.15, 0.05 * int(features["entities"]))  # type: ignore[call-overload]
+    score -= 0.2 if features["hedge"] else 0.0
+    score -= 0.3 if features["question"] else 0.0
+    return round(max(0.0, min(1.0, score)), 3)
+
+
+def extract_claims(
+    doc: Doc,
+    entities: list[EntityRecord],
+    mentions: list[MentionRecord],
+    asserter: str | None,
+    attributions: list[AttributionRecord],
+    quantities: list[QuantityRecord],
+) -> tuple[list[ClaimRecord], list[QuantityRecord]]:
+    """The document's claims, and its quantities with ``claim`` set to the claim stating each.
+
+    Args:
+        doc: the parsed document.
+        entities, mentions: the entities stage's records.
+        asserter: the entity id that speaks for the document (or None).
+        attributions: who said what (claims inside an attribution's content take its speaker).
+        quantities: figures (each is linked to the claim whose span holds it).
+    """
+    data = claim_data()
+    text = doc.text
+    types = {e.id: e.type for e in entities}
+    relays = {v for a in attributions for v in a.via}
+    speaker_spans = [(a.speaker_span.start, a.speaker_span.end) for a in attributions if a.speaker_span]
+    in_speaker = {m.entity for m in mentions for s, e in speaker_spans if s <= m.start and m.end <= e}
+    salient = _salience(doc, mentions, types, {asserter} | relays if asserter else relays, data, text)
+    claims: list[ClaimRecord] = []
+    for sent in units(doc):
+        start, end = sent.start_char, sent.end_char
+        att = _covering(attributions, start, end)
+        if att is not None:
+            start, end = max(start, att.content.start), min(end, att.content.end)
+            while start < end and text[start] in " \t,;:“\"'‘":
+                start += 1
+            while end > start and text[end - 1] in " \t,;:”\"'’":
+                end -= 1
+        if end - start < 10:
+            continue
+        speaker = att.speaker if att is not None and att.speaker else asserter
+        lower = text[start:end].lower()
+        toks = [t for t in sent if start <= t.idx < end]
+        lemmas = {t.lemma_.lower() for t in toks}
+        words = {t.lower_ for t in toks}
+        figs = [q for q in quantities if start <= q.start and q.end <= end]
+        acc_verb = next((t for t in toks if t.lemma_.lower() in data["accusation_verbs"] and t.pos_ == "VERB"), None)
+        acc_noun = _has(lower, *data["accusation_nouns"], words)
+        denial = _has(lower, data["denial_words"], (), words) or next(
+            (t.lemma_ for t in toks if t.lemma_.lower() in data["denial_verbs"] and t.pos_ == "VERB"), None)
+        demand = _has(lower, *data["demand_cues"], words)
+        copula = any(t.lemma_ == "be" and t.dep_ in ("ROOT", "ccomp", "conj") for t in toks)
+        char = _has(lower, *data["characterization"], words) if copula else None
+        hedge = bool(words & data["hedges"])
+        question = text[start:end].rstrip().endswith("?")
+        excluded = ({speaker} if speaker else set()) | relays | in_speaker
+        about = _about(sent, start, end, mentions, types, excluded, data)
+        actors = [a for a in about if types.get(a) in data["actor_types"]]
+        actor_subject = any(
+            m.entity in actors and (sp := doc.char_span(m.start, m.end, alignment_mode="expand")) is not None
+            and sp.root.dep_ in _SUBJECTS
+            for m in mentions if start <= m.start and m.end <= end)
+        features = {"figure": any(q.category != "other" for q in figs) or len(figs) > 1 or bool(figs),
+                    "accusation": bool(acc_verb is not None and actors) or bool(acc_noun),
+                    "denial": bool(denial), "characterization": bool(char), "demand": bool(demand),
+                    "actor_subject": actor_subject, "negated": any(t.dep_ == "neg" for t in toks), "entities": len(about), "hedge": hedge, "question": question}
+        score = _checkworthy(features)
+        if score < data["min_checkworthy"]:
+            continue
+        if denial:
+            claim_type, polarity = "denial", "deny"
+        elif figs:
+            claim_type, polarity = "figure", "affirm"
+        elif char:
+            claim_type, polarity = "characterization", "affirm"
+        elif demand and (sent.root.lemma_ in data["demand_verbs"]
+                         or any(c.lower_ in ("must", "should") for c in sent.root.children)):
+            claim_type, polarity = "demand", "affirm"  # the sentence is the demand ('urged X to release ...')
+        elif features["accusation"]:
+            claim_type, polarity = "accusation", "affirm"
+        elif demand:
+            claim_type, polarity = "demand", "affirm"
+        else:
+            claim_type, polarity = ("event" if any(t.tag_ == "VBD" for t in toks) else "other"), "affirm"
+        if not actors:
+            borrowed = _anaphor(sent, mentions, types, excluded | in_speaker, data)
+            if borrowed is None and claim_type in ("characterization", "accusation", "denial"):
+                borrowed = next((k for k in salient if k not in excluded), None)
+            if borrowed is not None:
+                about = [borrowed, *[a for a in about if a != borrowed]]
+        cues = [f"{k}={v if isinstance(v, str) else getattr(v, 'text', v)}" for k, v in
+                (("figure", len(figs)), ("accusation", (acc_verb.text if acc_verb is not None else acc_noun)),
+                 ("denial", denial), ("characterization", char), ("demand", demand)) if v]
+        claims.append(ClaimRecord(
+            id=f"c{len(claims)}", start=start, end=end, text=text[start:end], asserter=speaker,
+            claim_type=claim_type, polarity=polarity, checkworthy=score, about=tuple(about),
+            attribution=att.id if att is not None else None,
+            rule="; ".join(cues) or "actor statement"))
+    linked = []
+    for q in quantities:
+        owner = next((c for c in claims if c.start <= q.start and q.end <= c.end), None)
+        linked.append(dataclasses.replace(q, claim=owner.id) if owner is not None else q)
+    return claims, linked

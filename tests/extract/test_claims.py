@@ -1,0 +1,94 @@
+"""Claims: which sentences assert something check-worthy, their type, polarity, asserter and target."""
+
+from __future__ import annotations
+
+import pytest
+
+from counterclaim.extract.claims.rules import extract_claims
+
+
+def _claims(nlp, text, use_doc_asserter=False):
+    doc = nlp(text)
+    names = {e.id: e.name for e in doc._.cc_entities}
+    asserter = doc._.cc_asserter if use_doc_asserter else None
+    claims, quantities = extract_claims(doc, doc._.cc_entities, doc._.cc_mentions, asserter,
+                                        doc._.cc_attributions or [], doc._.cc_quantities or [])
+    return claims, names, quantities
+
+
+def _one(claims, contains):
+    found = [c for c in claims if contains in c.text]
+    assert found, f"no claim contains {contains!r}: {[c.text for c in claims]}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text, contains, claim_type, polarity, about",
+    [
+        # seeds
+        ("The thoughts contained in the \"expert opinion\" prepared by the former chief prosecutor of the "
+         "International Criminal Court (ICC), Luis Moreno Ocampo, are completely groundless and biased.",
+         "completely groundless", "denial", "deny", "Luis Moreno Ocampo"),
+        ("In legal terms, this is genocide committed by Azerbaijan, and the state has a legal obligation to "
+         "prevent genocide.", "this is genocide", "characterization", "affirm", "Azerbaijan"),
+        ("Armenia does not provide accurate maps of minefields, poses a threat to people's lives and health.",
+         "accurate maps", None, "affirm", "Armenia"),
+        # other conflicts, written in the style of ministry statements and wire copy
+        ("The Ministry of Foreign Affairs of Rwanda rejected the allegations as baseless and fabricated.",
+         "allegations", "denial", "deny", None),
+        ("The M23 rebels shelled the outskirts of Goma on Tuesday, the army said.", "shelled", "accusation",
+         "affirm", "M23"),
+        ("The Colombian government urged the ELN to release all hostages held in Arauca.", "urged",
+         "demand", "affirm", "National Liberation Army"),
+    ],
+)
+def test_claim_type_polarity_and_target(nlp, text, contains, claim_type, polarity, about):
+    claims, names, _ = _claims(nlp, text)
+    c = _one(claims, contains)
+    if claim_type:
+        assert c.claim_type == claim_type, c
+    assert c.polarity == polarity, c
+    if about:
+        assert about in [names.get(a, "") for a in c.about][:2] or any(
+            about in names.get(a, "") for a in c.about[:2]), (c.about, names)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good morning.",
+        "The meeting will take place in the main hall of the building on the second floor.",
+        "Could you tell me more about your childhood and your studies?",
+    ],
+)
+def test_small_talk_and_logistics_are_not_claims(nlp, text):
+    claims, _, _ = _claims(nlp, text)
+    assert claims == []
+
+
+def test_negated_fact_about_an_actor_is_an_affirmed_claim(nlp):
+    claims, names, _ = _claims(nlp, "None of them will be released, since Azerbaijan does not have an independent "
+                                    "judicial system.")
+    c = _one(claims, "independent judicial system")
+    assert c.polarity == "affirm" and names[c.about[0]] == "Azerbaijan"
+
+
+def test_a_mentioned_organization_points_back_to_the_last_one_named(nlp):
+    text = ("The Ombudsman addressed a letter to Amnesty International on Monday.\n\n"
+            "The letter said the mentioned organization published untruthful and biased information.")
+    claims, names, _ = _claims(nlp, text)
+    c = _one(claims, "untruthful")
+    assert c.polarity == "deny" and names[c.about[0]] == "Amnesty International"
+
+
+def test_spans_are_exact_and_checkworthy_is_a_probability(nlp, seed_paths):
+    text = seed_paths["004"].read_text(encoding="utf-8")
+    from counterclaim.ingest.document import normalize_text
+
+    text = normalize_text(text)
+    claims, _, _ = _claims(nlp, text, use_doc_asserter=True)
+    assert len(claims) >= 5
+    for c in claims:
+        assert text[c.start:c.end] == c.text
+        assert 0.0 <= c.checkworthy <= 1.0
+    assert [c.id for c in claims] == [f"c{i}" for i in range(len(claims))]
