@@ -330,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=Path, help="folder of the gold documents (default: ../shared/corpus/seeds)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("-q", "--quiet", action="store_true", help="no list of misses")
+    ap.add_argument("--pins", type=Path, help="JSON {section: minimum right}; exit 1 if any section falls below")
     args = ap.parse_args(argv)
     gold = json.loads((args.gold or _first_existing(DEFAULT_GOLD)).read_text(encoding="utf-8"))
     if args.export:
@@ -341,6 +342,13 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps([{"section": n, "right": r, "total": t, "misses": m} for n, r, t, m in results], indent=2))
     else:
         print_table(results, verbose=not args.quiet)
+    if args.pins:
+        pins = json.loads(args.pins.read_text(encoding="utf-8"))
+        got = {name: right for name, right, _, _ in results}
+        fallen = [f"{k}: {got.get(k)} < {v}" for k, v in pins.items() if k != "about" and (got.get(k) or 0) < v]
+        for line in fallen:
+            print(f"REGRESSION {line}", file=sys.stderr)
+        return 1 if fallen else 0
     return 0
 
 
