@@ -1,0 +1,155 @@
+"""Quote-mark scanning: where the quoted passages of a text begin and end.
+
+Pure string work on the document text (no parse), so it never fails on odd input:
+
+- straight and curly double marks are one family; whether a mark opens or
+  closes is read from its neighbours (a mark before a word opens, a mark after
+  a word or punctuation closes), the glyph deciding only when context cannot;
+- a paragraph that opens a quote and does not close it continues in the next
+  paragraph that opens with a mark (the newspaper convention), or, leniently,
+  in the following paragraphs up to the first closing mark (many outlets drop
+  the re-opening mark);
+- an opening mark that is never closed yields an ``unterminated`` quote running
+  to the end of its paragraph, and a closing mark with no opening one a
+  ``no_opening`` quote from the start of its paragraph: the caller decides
+  whether to keep them (it needs a cue to).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+
+from counterclaim.resources import load_json
+
+_OPENERS_BEFORE = "([{—–-/:;"
+_CLOSERS_AFTER = ".,;:!?)]}—–-…"
+_LINE_LEAD = " \t*>_-#"
+
+
+@cache
+def quote_data() -> dict:
+    """The quote-mark part of ``attributions.json``."""
+    return load_json("attributions.json", required=("double_quotes", "opening_quotes", "closing_quotes",
+                                                    "multi_paragraph_max"))
+
+
+@cache
+def _mark_pattern() -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(quote_data()["double_quotes"])) + "]")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One quoted passage: ``text[start:end]`` is the quoted words, marks excluded.
+
+    ``open_mark``/``close_mark`` are the offsets of the marks (None when missing);
+    ``first_line``/``last_line`` index :func:`paragraphs`; ``recovered`` is ``''``
+    for a balanced quote, else ``'unterminated'`` or ``'no_opening'``.
+    """
+
+    start: int
+    end: int
+    open_mark: int | None
+    close_mark: int | None
+    first_line: int
+    last_line: int
+    recovered: str = ""
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every non-blank line (the paragraph unit of the scanner)."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        if m.group().strip():
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _direction(text: str, pos: int) -> str:
+    """'open', 'close' or 'amb' for the mark at ``pos``."""
+    marks = set(quote_data()["double_quotes"])
+    prev = text[pos - 1] if pos > 0 else "\n"
+    nxt = text[pos + 1] if pos + 1 < len(text) else "\n"
+    can_open = not nxt.isspace() and (prev.isspace() or prev in _OPENERS_BEFORE or prev in marks)
+    can_close = not prev.isspace() and (nxt.isspace() or nxt in _CLOSERS_AFTER or nxt in marks)
+    if can_open and not can_close:
+        return "open"
+    if can_close and not can_open:
+        return "close"
+    ch = text[pos]
+    if ch in quote_data()["opening_quotes"]:
+        return "open"
+    if ch in quote_data()["closing_quotes"]:
+        return "close"
+    return "amb"
+
+
+def find_quotes(text: str, lines: list[tuple[int, int]] | None = None) -> list[Quote]:
+    """Every quoted passage of ``text`` in order (see the module docstring for the rules)."""
+    lines = paragraphs(text) if lines is None else lines
+    if not lines:
+        return []
+    starts = [s for s, _ in lines]
+    max_span = int(quote_data()["multi_paragraph_max"])
+
+    def line_of(pos: int) -> int:
+        return max(0, bisect_right(starts, pos) - 1)
+
+    def at_line_start(pos: int, ln: int) -> bool:
+        return text[starts[ln]:pos].strip(_LINE_LEAD) == ""
+
+    marks = [(m.start(), _direction(text, m.start())) for m in _mark_pattern().finditer(text)]
+    quotes: list[Quote] = []
+    cur: tuple[int, int, int] | None = None  # open mark, first line, last line so far
+    last_close_on_line: dict[int, int] = {}
+
+    def unterminated(open_pos: int, first: int, last: int, end: int | None = None) -> None:
+        stop = lines[last][1] if end is None else end
+        if stop > open_pos + 1:
+            quotes.append(Quote(open_pos + 1, stop, open_pos, None, first, last, "unterminated"))
+
+    i = 0
+    while i < len(marks):
+        pos, kind = marks[i]
+        ln = line_of(pos)
+        if cur is None:
+            if kind in ("open", "amb"):
+                cur = (pos, ln, ln)
+            else:  # a closing mark nobody opened: quoted from the paragraph start
+                begin = max(starts[ln], last_close_on_line.get(ln, -1) + 1)
+                while begin < pos and text[begin] in _LINE_LEAD:
+                    begin += 1
+                if pos > begin:
+                    quotes.append(Quote(begin, pos, None, pos, ln, ln, "no_opening"))
+                last_close_on_line[ln] = pos
+            i += 1
+            continue
+        open_pos, first, last = cur
+        if ln == last:
+            if kind in ("close", "amb"):
+                quotes.append(Quote(open_pos + 1, pos, open_pos, pos, first, ln))
+                last_close_on_line[ln] = pos
+                cur = None
+            else:  # a second opening mark: the first quote was never closed
+                unterminated(open_pos, first, last, end=pos)
+                cur = (pos, ln, ln)
+            i += 1
+            continue
+        if kind in ("open", "amb") and at_line_start(pos, ln) and ln == last + 1:
+            cur = (open_pos, first, ln)  # the paragraph re-opens the running quote
+            i += 1
+            continue
+        if kind in ("close", "amb") and not at_line_start(pos, ln) and ln - first < max_span:
+            quotes.append(Quote(open_pos + 1, pos, open_pos, pos, first, ln))
+            last_close_on_line[ln] = pos
+            cur = None
+            i += 1
+            continue
+        unterminated(open_pos, first, last)
+        cur = None  # and look at this mark again, with no quote open
+    if cur is not None:
+        unterminated(*cur)
+    return sorted(quotes, key=lambda q: q.start)

@@ -1,0 +1,485 @@
+"""Who said what: attributions of one document, as a pure function over a parsed Doc.
+
+Direct speech comes from the quote scanner (:mod:`.quotes`): each quoted
+passage looks for its cue after the closing mark ('...," Ocampo said'), before
+the opening one ('the minister said: "...'), or continues the previous speaker
+(a floating quote, the second half of a split quote). Short quoted terms with
+no cue ('"expert opinion"') are scare quotes, not speech.
+
+Indirect speech comes from the parse: a reporting verb with a clause
+('X said that ...', 'the letter expressed regret that ...', 'it was noted
+that ...'), a clause followed by its cue ('..., she noted.', '..., a source
+told Trend.', '..., Trend reports citing the Office.') and 'according to X, ...'.
+
+Speakers resolve through :mod:`.speakers` (mentions, pronouns, a letter or
+report standing for its author, else the document's asserter). Relays fill
+``via`` outermost first: 'told Trend' / 'in an interview with Alpha News' /
+'Trend reports citing Y' on the cue itself; an outlet relaying the lead of a
+wire story relays everything the story attributes to its subject; and an
+attribution nested in another one's words is relayed by that speaker.
+
+An outlet the entity stage did not recognise is kept in ``via`` under the key
+the entity stage would give it (``ORG:<slug>``); the ledger drops ids it has
+no entity for. A speaker that resolves to nothing keeps ``speaker_span`` with
+``speaker=None``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from counterclaim.extract.attributions.assemble import assemble
+from counterclaim.extract.attributions.quotes import Quote, quote_data
+from counterclaim.extract.attributions.speakers import (
+    Context,
+    Speaker,
+    _word_set,
+    attribution_data,
+    is_cue,
+    resolve,
+    resolve_outlet,
+)
+from counterclaim.records import AttributionRecord, EntityRecord, MentionRecord
+
+_TAIL_DEPS = ("prep", "npadvmod", "advmod", "punct", "agent", "dep")
+_OBJECT_DEPS = ("dobj", "dative", "iobj")
+_END_PUNCT = ".!?"
+# 'DAMASCUS, March 3 (Reuters) - ' / 'Bamako, 12 May - ' at the head of a wire story's first sentence
+_DATELINE = re.compile(r"[A-Z][A-Za-z .'’-]{1,40},[^\n\-—–]{1,40}?(?:\([^)\n]{1,40}\))?\s+[-—–]+\s+")
+
+
+@dataclass
+class Candidate:
+    """An attribution before ids, nesting and relays are settled."""
+
+    content: tuple[int, int]
+    speaker: Speaker | None
+    cue: tuple[int, int] | None
+    direct: bool
+    rule: str
+    via: list[str] = field(default_factory=list)
+    pending: str | None = None  # 'floating' | 'partial' | Speaker.pending
+    lead: Candidate | None = None  # the wire-story lead whose relay chain this one inherits
+    parent: Candidate | None = None
+    continues: Candidate | None = None
+    id: str = ""
+
+
+def extract_attributions(doc: Doc, entities: list[EntityRecord], mentions: list[MentionRecord],
+                         asserter: str | None) -> list[AttributionRecord]:
+    """Attributions of one parsed document, ids 'a0', 'a1', ... in text order of their content.
+
+    Args:
+        doc: the parsed document (``doc.text`` is the stored text).
+        entities: the entities stage's records for this document.
+        mentions: the entities stage's mentions (role mentions already resolved to their holder).
+        asserter: entity id of whoever speaks for the document, or None.
+
+    Returns:
+        The attributions, each with its ``rule``; never raises on odd quoting.
+    """
+    ctx = Context.build(doc, entities, mentions, asserter)
+    if not ctx.text.strip():
+        return []
+    used: set[int] = set()
+    cands: list[Candidate] = []
+    for q in ctx.quotes:
+        c = _quote_candidate(ctx, q, used)
+        if c is not None:
+            cands.append(c)
+    head = _headline(ctx)
+    if head is not None:
+        cands.append(head)
+    cands.extend(_according(ctx))
+    for tok in doc:
+        if tok.i not in used and is_cue(tok):
+            c = _trailing(ctx, tok) or _clausal(ctx, tok)
+            if c is not None:
+                cands.append(c)
+    return assemble(ctx, cands)
+
+
+# -- direct speech -----------------------------------------------------------------
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _content(ctx: Context, start: int, end: int, *, strip: str, dateline: bool = False) -> tuple[int, int]:
+    """``start, end`` without surrounding blanks and trailing ``strip`` characters.
+
+    With ``dateline``, a wire dateline opening the paragraph ('GOMA, Jan 27 (Reuters) - ') is dropped too.
+    """
+    text = ctx.text
+    while start < end and text[start].isspace():
+        start += 1
+    if dateline and ctx.lines[ctx.line_of(start)][0] == start:
+        m = _DATELINE.match(text, start, end)
+        if m is not None:
+            start = m.end()
+    while end > start and (text[end - 1].isspace() or text[end - 1] in strip):
+        end -= 1
+    return start, end
+
+
+def _at_sentence_start(ctx: Context, q: Quote) -> bool:
+    if q.open_mark is None:
+        return True
+    ls = ctx.lines[q.first_line][0]
+    before = ctx.text[ls:q.open_mark].rstrip().strip(" \t*>_-#")
+    marks = quote_data()["double_quotes"]
+    if not before:
+        return True
+    if before[-1] in marks:
+        before = before[:-1].rstrip()
+    return before[-1:] in (*_END_PUNCT, ":") if before else True
+
+
+def _quote_candidate(ctx: Context, q: Quote, used: set[int]) -> Candidate | None:
+    data = attribution_data()
+    start, end = _content(ctx, q.start, q.end, strip=",")
+    if end <= start:
+        return None
+    words = _words(ctx.text[start:end])
+    short = words <= int(data["scare_quote_max_words"])
+    rule_note = {"unterminated": "; unbalanced quote, closed at paragraph end",
+                 "no_opening": "; unbalanced quote, no opening mark"}.get(q.recovered, "")
+    if q.recovered == "unterminated":
+        cut = _cue_inside(ctx, q)
+        if cut is not None:
+            comma, v, sp = cut
+            used.add(v.i)
+            start, end = _content(ctx, q.start, comma, strip=",")
+            return Candidate((start, end), sp, _cue_span(v), True,
+                             f"quote + '{v.text}' after it; unbalanced quote, closed before the cue",
+                             via=_relays(ctx, v))
+    found = _after_cue(ctx, q) if q.close_mark is not None else None
+    if found is not None and short:
+        tail = ctx.text[q.close_mark + 1:q.close_mark + 3] if q.close_mark is not None else ""
+        if not (ctx.text[q.start:q.end].rstrip()[-1:] in ",!?.…—" or tail.lstrip().startswith(",")):
+            found = None
+    if found is not None:
+        v, sp = found
+        used.add(v.i)
+        return Candidate((start, end), sp, _cue_span(v), True, f"quote + '{v.text}' after it{rule_note}",
+                         via=_relays(ctx, v))
+    if q.recovered == "no_opening":
+        return None
+    found = _before_cue(ctx, q)
+    if found is not None:
+        v, sp = found
+        if v is not None:
+            used.add(v.i)
+        cue = _cue_span(v) if v is not None else None
+        return Candidate((start, end), sp, cue, True,
+                         f"'{v.text if v is not None else ':'}' + quote after it{rule_note}",
+                         via=_relays(ctx, v) if v is not None else [])
+    if short:
+        return None  # a scare quote or a quoted term
+    if _at_sentence_start(ctx, q):
+        return Candidate((start, end), None, None, True, f"floating quote{rule_note}", pending="floating")
+    return Candidate((start, end), None, None, True, "partial quote", pending="partial")
+
+
+def _cue_span(v: Token) -> tuple[int, int]:
+    end = v.idx + len(v)
+    for c in v.rights:
+        if c.dep_ == "prt" and c.i == v.i + 1:
+            end = c.idx + len(c)
+    return v.idx, end
+
+
+def _after_cue(ctx: Context, q: Quote) -> tuple[Token, Speaker] | None:
+    """'"...," the appeal said' / '"...," said Ocampo': the cue right after the closing mark."""
+    doc, marks = ctx.doc, quote_data()["double_quotes"]
+    assert q.close_mark is not None
+    line_end = ctx.lines[q.last_line][1]
+    j = ctx.tok_at(q.close_mark) + 1
+    window: list[Token] = []
+    while j < len(doc) and doc[j].idx < line_end and len(window) < 20:
+        t = doc[j]
+        if t.text in _END_PUNCT or t.text[:1] in marks:
+            break
+        window.append(t)
+        j += 1
+    k = next((n for n, t in enumerate(window) if is_cue(t)), None)
+    if k is None:
+        return None
+    v = window[k]
+    phrase = [t for t in window[:k] if not t.is_punct or t.text not in ",—–-"]
+    if phrase:
+        if phrase[0].pos_ == "CCONJ" or any(t.pos_ == "VERB" for t in phrase):
+            return None
+        a, b = phrase[0].i, v.i
+        subj = next((c for c in v.lefts if c.dep_ in ("nsubj", "nsubjpass") and c.i >= a), None)
+        if subj is not None:
+            a, b = subj.left_edge.i, subj.right_edge.i + 1
+    else:
+        subj = next((c for c in v.rights if c.dep_ == "nsubj"), None)
+        if subj is not None:
+            a, b = subj.left_edge.i, subj.right_edge.i + 1
+        else:
+            b = v.i + 1
+            while b < len(doc) and doc[b].pos_ in ("PROPN", "DET", "NOUN", "ADJ") and doc[b].idx < line_end:
+                b += 1
+            a = v.i + 1
+    sp = resolve(ctx, a, b, before=q.start)
+    return (v, sp) if sp is not None else None
+
+
+def _before_cue(ctx: Context, q: Quote) -> tuple[Token | None, Speaker] | None:
+    """'X said: "..."' / 'she added, "..."' (the cue may end the previous paragraph)."""
+    if q.open_mark is None:
+        return None
+    doc, text = ctx.doc, ctx.text
+    ls = ctx.lines[q.first_line][0]
+    end = q.open_mark
+    if not text[ls:end].strip(" \t*>_-#") and q.first_line > 0:
+        ls, end = ctx.lines[q.first_line - 1]
+        if not text[ls:end].rstrip().endswith(":"):
+            return None
+    region = text[ls:end].rstrip()
+    if not region or region[-1] not in ":,":
+        return None
+    last = ctx.tok_at(ls + len(region) - 1)
+    first = max(ctx.tok_at(ls), last - 25, doc[last].sent.start)
+    v = next((doc[i] for i in range(last, first - 1, -1) if is_cue(doc[i]) and doc[i].pos_ == "VERB"), None)
+    if v is None:
+        if region[-1] != ":":
+            return None
+        sp = resolve(ctx, first, last, before=q.start)
+        return (None, sp) if sp is not None and sp.entity is not None else None
+    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+    if subj is None and v.dep_ in ("conj", "xcomp"):
+        subj = next((c for c in v.head.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None
+    sp = resolve(ctx, subj.left_edge.i, subj.right_edge.i + 1, before=q.start)
+    return (v, sp) if sp is not None else None
+
+
+def _cue_inside(ctx: Context, q: Quote) -> tuple[int, Token, Speaker] | None:
+    """An unclosed quote that ends '..., the ministry said.': cut it before the cue."""
+    doc = ctx.doc
+    a, b = ctx.tok_at(q.start), ctx.tok_at(max(q.start, q.end - 1)) + 1
+    for i in range(b - 1, a, -1):
+        v = doc[i]
+        if is_cue(v):
+            hit = _trailing_parts(ctx, v, content_from=a)
+            if hit is not None and hit[2] <= b:
+                comma, sp = hit[0], hit[1]
+                return doc[comma].idx, v, sp
+    return None
+
+
+# -- indirect speech ---------------------------------------------------------------
+def _trailing_parts(ctx: Context, v: Token, *, content_from: int
+                    ) -> tuple[int, Speaker, int, int, int] | None:
+    """'<clause>, <speaker> <verb> [in an interview with X | citing Y].'
+
+    Returns:
+        (comma token, speaker, token after the verb's phrase, speaker phrase start, end) or None.
+
+    The speaker is the verb's subject (or the words between the last comma and
+    the verb); the verb may only carry short modifiers after it.
+    """
+    doc = ctx.doc
+    sent = v.sent
+    lo = max(sent.start, content_from)
+    subj = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
+    if subj is not None:
+        a, b = subj.left_edge.i, subj.right_edge.i + 1
+    else:
+        comma = next((i for i in range(v.i - 1, lo, -1) if doc[i].text == ","), None)
+        if comma is None or any(doc[i].pos_ in ("VERB", "AUX") for i in range(comma + 1, v.i)):
+            return None
+        a, b = comma + 1, v.i
+    if a - 1 <= lo + 2 or doc[a - 1].text != "," or a - 1 < lo:
+        return None
+    if doc[a - 2].text[:1] in quote_data()["double_quotes"]:
+        return None  # a quote's cue, not a reported clause
+    tell = v.lemma_.lower() in _word_set("tell_verbs")
+    cite = _word_set("cite_verbs")
+    for c in v.rights:
+        if (c.dep_ in _OBJECT_DEPS and tell) or c.lemma_.lower() in cite:
+            continue
+        if c.dep_ not in _TAIL_DEPS:
+            return None
+    if not any(doc[i].pos_ in ("VERB", "AUX") for i in range(lo, a - 1)):
+        return None
+    sp = resolve(ctx, a, b, before=doc[lo].idx)
+    if sp is None:
+        return None
+    tail_end = v.right_edge.i + 1
+    while tail_end > v.i + 1 and doc[tail_end - 1].is_space:
+        tail_end -= 1
+    return a - 1, sp, tail_end, a, b
+
+
+def _cited(v: Token) -> Token | None:
+    """'... Trend reports on Sept. 21 citing the Ombudsman's Office': the object of 'citing'."""
+    cite = _word_set("cite_verbs")
+    for t in v.subtree:
+        if t.i > v.i and t.lemma_.lower() in cite:
+            return next((c for c in t.children if c.dep_ in ("dobj", "pobj")), None)
+    return None
+
+
+def _trailing(ctx: Context, v: Token) -> Candidate | None:
+    """'<clause>, the Ombudsman said.' / '<clause>, a source told Trend.' / '<clause>, Trend reports citing Y.'"""
+    doc = ctx.doc
+    hit = _trailing_parts(ctx, v, content_from=v.sent.start)
+    if hit is None:
+        return None
+    comma, sp, _, a, b = hit
+    line_start = ctx.lines[ctx.line_of(doc[comma].idx)][0]
+    start, end = _content(ctx, max(doc[v.sent.start].idx, line_start), doc[comma].idx, strip=",;:",
+                          dateline=True)
+    if end <= start or ctx.quote_at(start) is not ctx.quote_at(v.idx):
+        return None
+    via = _relays(ctx, v)
+    cited = _cited(v)
+    if cited is not None:
+        source = resolve(ctx, cited.left_edge.i, cited.right_edge.i + 1, before=start)
+        if source is not None:
+            outlet = resolve_outlet(ctx, a, b)
+            cite = cited.head
+            return Candidate((start, end), source, (cite.idx, cite.idx + len(cite)), False,
+                             f"clause + ', outlet {v.text} {cite.text} source'", via=([outlet] if outlet else []) + via)
+    return Candidate((start, end), sp, _cue_span(v), False, f"clause + ', speaker {v.text}'", via=via)
+
+
+def _clause_span(ctx: Context, c: Token, v: Token) -> tuple[int, int]:
+    """The words of clause ``c`` (its 'that' dropped), kept within the paragraph of the cue ``v``."""
+    doc = ctx.doc
+    a, b = c.left_edge.i, c.right_edge.i + 1
+    while a < b and (doc[a].dep_ == "mark" or doc[a].is_punct or doc[a].is_space):
+        a += 1
+    if b <= a:
+        return 0, 0
+    ls, le = ctx.lines[ctx.line_of(v.idx)]
+    return _content(ctx, max(ls, doc[a].idx), min(le, doc[b - 1].idx + len(doc[b - 1])), strip=".,;:")
+
+
+def _clausal(ctx: Context, v: Token) -> Candidate | None:
+    """'X said (that) ...', 'the letter expressed regret that ...', 'it was noted that ...'."""
+    if v.pos_ not in ("VERB", "AUX"):
+        return None
+    clause = next((c for c in v.rights if c.dep_ == "ccomp"), None)
+    how = ""
+    if clause is None:
+        for d in v.rights:
+            if d.dep_ == "dobj":
+                clause = next((c for c in d.rights if c.dep_ in ("acl", "ccomp")
+                               and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.lefts)), None)
+                if clause is not None:
+                    how = f" + '{d.text} that'"
+                    break
+    if clause is None:
+        return None
+    start, end = _clause_span(ctx, clause, v)
+    if end - start < 8:
+        return None
+    data = attribution_data()
+    subj = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
+    passive = next((c for c in v.lefts if c.dep_ == "nsubjpass"), None)
+    if subj is None and passive is None and (v.dep_ in ("conj", "xcomp") or (v.dep_ == "advcl" and v.tag_ == "VBG")):
+        subj = next((c for c in v.head.lefts if c.dep_ == "nsubj"), None)  # '..., saying that ...'
+    if subj is not None:
+        sp = resolve(ctx, subj.left_edge.i, subj.right_edge.i + 1, before=subj.idx)
+        if sp is None:
+            return None
+        return Candidate((start, end), sp, _cue_span(v), False, f"'{v.text}'{how} + clause, nsubj",
+                         via=_relays(ctx, v))
+    if passive is not None and passive.lower_ in data["passive_subjects"] and any(
+            c.dep_ == "auxpass" for c in v.lefts):
+        aux = next(c for c in v.lefts if c.dep_ == "auxpass")
+        sp = Speaker(ctx.asserter, None, "asserter")
+        return Candidate((start, end), sp, (aux.idx, _cue_span(v)[1]), False,
+                         f"passive 'it {aux.text} {v.text} that' → asserter")
+    return None
+
+
+def _according(ctx: Context) -> list[Candidate]:
+    """'According to X, ...' / '..., according to X.'"""
+    doc = ctx.doc
+    cues: dict[str, list[list[str]]] = {}
+    for phrase in attribution_data()["according_cues"]:
+        words = phrase.split()
+        cues.setdefault(words[0], []).append(words)
+    out = []
+    for tok in doc:
+        for words in cues.get(tok.lower_, ()):
+            k = len(words)
+            if [t.lower_ for t in doc[tok.i:tok.i + k]] != words:
+                continue
+            sent = tok.sent
+            b = tok.i + k
+            while b < sent.end and doc[b].text not in (",", ";") and doc[b].text not in _END_PUNCT:
+                b += 1
+            sp = resolve(ctx, tok.i + k, b, before=tok.idx)
+            if sp is None:
+                continue
+            cue = (tok.idx, doc[tok.i + k - 1].idx + len(doc[tok.i + k - 1]))
+            ls, le = ctx.lines[ctx.line_of(tok.idx)]
+            s_start, s_end = max(ls, sent.start_char), min(le, sent.end_char)
+            lead = all(t.is_punct or t.pos_ in ("ADV", "CCONJ", "SPACE") for t in doc[sent.start:tok.i])
+            if lead and b < sent.end:
+                start, end = _content(ctx, doc[b].idx + 1, s_end, strip=".,;:")
+                where = "according to"
+            elif all(t.is_punct or t.is_space for t in doc[b:sent.end]):
+                start, end = _content(ctx, s_start, tok.idx, strip=",;:—–- ", dateline=True)
+                where = "clause + ', according to X'"
+            else:
+                start, end = _content(ctx, s_start, s_end, strip=".,;:", dateline=True)
+                where = "according to (mid-sentence)"
+            if end - start >= 8:
+                out.append(Candidate((start, end), sp, cue, False, where.replace("according to", words[0] + " "
+                                                                                + " ".join(words[1:]))))
+    return out
+
+
+def _headline(ctx: Context) -> Candidate | None:
+    """'Luis Moreno Ocampo: The USA, Israel and the EU are guilty ...' as the first line."""
+    data = attribution_data()
+    if not ctx.lines or ctx.lines[0][0] > int(data["headline_max_offset"]):
+        return None
+    ls, le = ctx.lines[0]
+    m = re.match(r"[\s*_#]*(?P<name>[^:\n]{2,80}?)[*_]*(?P<colon>:)\s+(?P<rest>\S.*)$", ctx.text[ls:le])
+    if not m or m.group("rest")[:1] in quote_data()["double_quotes"]:
+        return None
+    ns, ne = ls + m.start("name"), ls + m.end("name")
+    ment = next((x for x in ctx.mentions_in(ns, ne) if x.start == ns and x.end == ne), None)
+    if ment is None or ctx.type_of(ment.entity) not in ("PERSON", "ORG") or _words(m.group("rest")) < 4:
+        return None
+    start, end = _content(ctx, ls + m.start("rest"), le, strip=".*_")
+    colon = ls + m.start("colon")
+    return Candidate((start, end), Speaker(ment.entity, (ns, ne)), (colon, colon + 1), False, "headline 'Name: ...'")
+
+
+# -- relays --------------------------------------------------------------------------
+def _relays(ctx: Context, v: Token) -> list[str]:
+    """Outlets on the cue: 'told Trend', 'said in an interview with Alpha News'."""
+    out: list[str] = []
+    if v.lemma_.lower() in _word_set("tell_verbs"):
+        for c in v.rights:
+            if c.dep_ in _OBJECT_DEPS:
+                o = resolve_outlet(ctx, c.left_edge.i, c.right_edge.i + 1)
+                if o:
+                    out.append(o)
+    nouns, preps = _word_set("relay_nouns"), _word_set("relay_preps")
+    for p in v.rights:
+        if p.dep_ != "prep":
+            continue
+        for n in p.children:
+            if n.dep_ == "pobj" and n.lemma_.lower() in nouns:
+                for p2 in n.children:
+                    if p2.dep_ == "prep" and p2.lower_ in preps:
+                        for o in p2.children:
+                            if o.dep_ == "pobj":
+                                key = resolve_outlet(ctx, o.left_edge.i, o.right_edge.i + 1)
+                                if key:
+                                    out.append(key)
+    return out

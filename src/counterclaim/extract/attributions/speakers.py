@@ -1,0 +1,319 @@
+"""Who a speaker phrase stands for: mentions, pronouns, documents, outlets.
+
+The :class:`Context` indexes one parsed document once (token offsets, mentions,
+quote regions, who owns which letter or report) so every lookup the cue rules
+make is a bisection, not a scan.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from counterclaim.extract.attributions.quotes import Quote, find_quotes, paragraphs
+from counterclaim.records import EntityRecord, MentionRecord
+from counterclaim.resources import load_json, slug
+
+SPEAKER_TYPES = ("PERSON", "ORG")
+OWNER_TYPES = ("PERSON", "ORG", "GPE")
+_STRIP_POS = ("PUNCT", "SPACE", "CCONJ", "ADV", "PART", "SYM")
+
+
+@cache
+def attribution_data() -> dict:
+    """``attributions.json``, checked for the keys the rules read."""
+    return load_json("attributions.json", required=(
+        "according_cues", "cite_verbs", "tell_verbs", "mistagged_cues", "relay_nouns", "relay_preps",
+        "passive_subjects", "pronouns", "document_nouns", "document_owner_preps", "speaker_nouns",
+        "scare_quote_max_words", "floating_quote_min_words", "floating_max_paragraphs", "speaker_max_tokens",
+        "outlet_line_stopwords", "outlet_line_max_words", "headline_max_offset", "lead_paragraph_min_chars",
+        "lead_paragraphs"))
+
+
+@cache
+def reporting_verbs() -> frozenset[str]:
+    """Lemmas of verbs that report speech (``reporting_verbs.json``)."""
+    return frozenset(load_json("reporting_verbs.json", required=("verbs",))["verbs"])
+
+
+@cache
+def _word_set(key: str) -> frozenset[str]:
+    return frozenset(attribution_data()[key])
+
+
+def is_cue(tok: Token) -> bool:
+    """Whether ``tok`` is a reporting verb used as one ('said', 'notes'; not 'the mentioned report')."""
+    if tok.lemma_.lower() in reporting_verbs() and tok.pos_ in ("VERB", "AUX"):
+        return tok.dep_ not in ("amod", "compound") and not (tok.tag_ == "VBN" and tok.dep_ == "acl")
+    # 'Trend reports ...' tagged as a noun: only right after a name
+    return (tok.lower_ in _word_set("mistagged_cues") and tok.pos_ in ("NOUN", "PROPN") and tok.i > 0
+            and tok.doc[tok.i - 1].pos_ == "PROPN")
+
+
+@dataclass
+class Speaker:
+    """A resolved speaker phrase.
+
+    ``pending`` is ``'previous'`` ('it', 'they': the speaker of the previous
+    attribution, filled in later) or ``'self'`` ('I', 'we').
+    """
+
+    entity: str | None
+    span: tuple[int, int] | None
+    how: str = "mention"
+    pending: str | None = None
+
+
+@dataclass
+class Context:
+    """One document, indexed for the attribution rules."""
+
+    doc: Doc
+    text: str
+    entities: dict[str, EntityRecord]
+    mentions: list[MentionRecord]
+    asserter: str | None
+    lines: list[tuple[int, int]]
+    quotes: list[Quote]
+    tok_starts: list[int] = field(default_factory=list)
+    m_starts: list[int] = field(default_factory=list)
+    line_starts: list[int] = field(default_factory=list)
+    q_starts: list[int] = field(default_factory=list)
+    persons_outside: list[tuple[int, str]] = field(default_factory=list)
+    owners: list[tuple[int, str, str]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    first_words: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, doc: Doc, entities: list[EntityRecord], mentions: list[MentionRecord],
+              asserter: str | None) -> Context:
+        text = doc.text  # Doc.text is rebuilt on every access: once here
+        lines = paragraphs(text)
+        ctx = cls(doc=doc, text=text, entities={e.id: e for e in entities},
+                  mentions=sorted(mentions, key=lambda m: (m.start, -m.end)), asserter=asserter,
+                  lines=lines, quotes=find_quotes(text, lines))
+        ctx.tok_starts = doc.to_array("IDX").tolist() if len(doc) else []
+        ctx.m_starts = [m.start for m in ctx.mentions]
+        ctx.line_starts = [s for s, _ in lines]
+        ctx.q_starts = [q.start for q in ctx.quotes]
+        ctx.persons_outside = [(m.start, m.entity) for m in ctx.mentions
+                               if ctx.type_of(m.entity) == "PERSON" and ctx.quote_at(m.start) is None]
+        for e in entities:
+            for n in (e.name, *e.aliases):
+                ctx.names.setdefault(n.casefold(), e.id)
+            if e.type == "ORG":
+                ctx.first_words.setdefault(e.name.split()[0].casefold(), []).append(e.id)
+        ctx.owners = _document_owners(ctx)
+        return ctx
+
+    # -- lookups ---------------------------------------------------------------
+    def type_of(self, entity: str | None) -> str | None:
+        e = self.entities.get(entity or "")
+        return e.type if e else None
+
+    def tok_at(self, char: int) -> int:
+        """Index of the token that contains (or starts after) ``char``."""
+        return max(0, bisect_right(self.tok_starts, char) - 1)
+
+    def line_of(self, char: int) -> int:
+        return max(0, bisect_right(self.line_starts, char) - 1)
+
+    def quote_at(self, char: int) -> Quote | None:
+        """The quote whose words contain ``char`` (quotes do not overlap)."""
+        i = bisect_right(self.q_starts, char) - 1
+        if i >= 0 and self.quotes[i].start <= char < self.quotes[i].end:
+            return self.quotes[i]
+        return None
+
+    def mentions_in(self, start: int, end: int) -> list[MentionRecord]:
+        """Mentions lying within ``[start, end)``."""
+        out = []
+        for k in range(bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)):
+            if self.mentions[k].end <= end:
+                out.append(self.mentions[k])
+        return out
+
+    def mentions_over(self, char: int) -> list[MentionRecord]:
+        """Mentions covering ``char`` (mentions are short: look back a little)."""
+        hi = bisect_right(self.m_starts, char)
+        return [m for m in self.mentions[max(0, hi - 12):hi] if m.start <= char < m.end]
+
+    def entity_of_tokens(self, a: int, b: int, head: Token | None = None,
+                         types: tuple[str, ...] = SPEAKER_TYPES) -> str | None:
+        """The entity a token range names: the mention over its head, else its first mention of ``types``."""
+        if b <= a:
+            return None
+        doc = self.doc
+        if head is not None:
+            over = [m for m in self.mentions_over(head.idx) if self.type_of(m.entity) is not None]
+            if over:
+                return max(over, key=lambda m: (self.type_of(m.entity) in SPEAKER_TYPES, m.end - m.start)).entity
+        inside = self.mentions_in(doc[a].idx, doc[b - 1].idx + len(doc[b - 1]))
+        for m in inside:
+            if self.type_of(m.entity) in types:
+                return m.entity
+        return None
+
+    def lookup_name(self, name: str, *, org_only: bool = False) -> str | None:
+        """An entity known by exactly this name (or, for organisations, whose name starts with it)."""
+        key = self.names.get(name.casefold())
+        if key is not None and (not org_only or self.type_of(key) == "ORG"):
+            return key
+        words = name.split()
+        if len(words) == 1:
+            hits = self.first_words.get(words[0].casefold(), [])
+            if len(hits) == 1:
+                return hits[0]
+        return None
+
+    def last_person(self, before: int, quote: Quote | None) -> str | None:
+        """The last person named before ``before``: inside ``quote`` if given, else outside any quote."""
+        if quote is not None:
+            hits = [m.entity for m in self.mentions_in(quote.start, before) if self.type_of(m.entity) == "PERSON"]
+            return hits[-1] if hits else None
+        i = bisect_left(self.persons_outside, (before, "")) - 1
+        return self.persons_outside[i][1] if i >= 0 else None
+
+    def document_owner(self, lemma: str, before: int) -> str | None:
+        """Who wrote the last letter/report/appeal (the same noun) mentioned before ``before``."""
+        i = bisect_left(self.owners, (before, "", "")) - 1
+        for k in range(i, max(-1, i - 30), -1):
+            _, lem, who = self.owners[k]
+            if lem == lemma:
+                return who
+        return None
+
+
+def _trim(doc: Doc, a: int, b: int) -> tuple[int, int]:
+    while a < b and (doc[a].pos_ in _STRIP_POS and doc[a].lower_ not in ("'s", "’s")):
+        a += 1
+    while b > a and doc[b - 1].pos_ in _STRIP_POS:
+        if doc[b - 1].text == ")" and any(doc[i].text == "(" for i in range(a, b - 1)):
+            break  # 'the UN Office ... (OCHA)' keeps its bracket
+        b -= 1
+    return a, b
+
+
+def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
+    """The speaker a token range stands for, or None when it is no plausible speaker.
+
+    Args:
+        ctx: the document context.
+        a: first token of the phrase.
+        b: token after the phrase.
+        before: character offset the pronoun/document context is read before
+            (the start of the reported content, or of the phrase).
+    """
+    doc = ctx.doc
+    data = attribution_data()
+    for i in range(b - 1, a - 1, -1):  # 'Bamako, 12 May - The junta': the speaker follows the dash
+        if doc[i].text in ("-", "—", "–", "--") and (i == 0 or doc[i - 1].whitespace_):
+            a = i + 1
+            break
+    a, b = _trim(doc, a, b)
+    if b <= a or b - a > int(data["speaker_max_tokens"]):
+        return None
+    span = doc[a:b]
+    chars = (span.start_char, span.end_char)
+    head = span.root
+    if b - a == 1 and head.lower_ in data["pronouns"]:
+        kind = data["pronouns"][head.lower_]
+        if kind == "person":
+            quote = ctx.quote_at(head.idx)
+            return Speaker(ctx.last_person(min(before, head.idx), quote), chars, "pronoun")
+        return Speaker(None, chars, "pronoun", pending=kind)
+    over = [m for m in ctx.mentions_over(head.idx) if ctx.type_of(m.entity) is not None]
+    if over:
+        return Speaker(ctx.entity_of_tokens(a, b, head), chars, "mention")
+    if head.lemma_.lower() in _word_set("document_nouns"):
+        owner = _owner_child(ctx, head)
+        if owner is None:
+            owner = ctx.document_owner(head.lemma_.lower(), before) or ctx.asserter
+        return Speaker(owner, chars, "document")
+    plausible = head.pos_ == "PROPN" or head.lemma_.lower() in _word_set("speaker_nouns")
+    if not plausible:
+        return None
+    ent = ctx.entity_of_tokens(a, b)
+    if ent is None:  # "Mali's army", "the Azerbaijani side": a place or people modifying the head
+        for t in head.children:
+            if t.dep_ in ("poss", "compound", "amod", "nmod") and a <= t.i < b:
+                ent = ctx.entity_of_tokens(t.left_edge.i, t.right_edge.i + 1, t, ("GPE", "NORP"))
+                if ctx.type_of(ent) in ("GPE", "NORP"):
+                    break
+                ent = None
+    if ent is None and all(t.pos_ == "PROPN" for t in span):
+        ent = ctx.lookup_name(span.text)
+    return Speaker(ent, chars, "mention" if ent else "unresolved")
+
+
+def resolve_outlet(ctx: Context, a: int, b: int) -> str | None:
+    """The organisation a relay phrase names ('Trend', 'Alpha News'), or None ('reporters', a person).
+
+    An outlet the entity stage did not recognise gets the key ``ORG:<slug>``
+    the entity stage would give it, so the relay is not lost.
+    """
+    doc = ctx.doc
+    a, b = _trim(doc, a, b)
+    if b <= a or b - a > 6:
+        return None
+    span = doc[a:b]
+    ms = ctx.mentions_in(span.start_char, span.end_char)
+    if ms:
+        org = next((m.entity for m in ms if ctx.type_of(m.entity) == "ORG"), None)
+        return org
+    if not all(t.pos_ == "PROPN" or t.text[:1].isupper() for t in span if not t.is_punct):
+        return None
+    return ctx.lookup_name(span.text, org_only=True) or f"ORG:{slug(span.text)}"
+
+
+def _owner_child(ctx: Context, noun: Token) -> str | None:
+    """'X's report', 'the report by/of X': the entity that wrote it."""
+    preps = _word_set("document_owner_preps")
+    for c in noun.children:
+        if c.dep_ == "poss":
+            ent = ctx.entity_of_tokens(c.left_edge.i, c.right_edge.i + 1, c, OWNER_TYPES)
+            if ent:
+                return ent
+        if c.dep_ == "prep" and c.lower_ in preps:
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    ent = ctx.entity_of_tokens(p.left_edge.i, p.right_edge.i + 1, p, OWNER_TYPES)
+                    if ent:
+                        return ent
+    return None
+
+
+def _subject_entity(ctx: Context, verb: Token) -> str | None:
+    for c in verb.children:
+        if c.dep_ == "nsubj":
+            ent = ctx.entity_of_tokens(c.left_edge.i, c.right_edge.i + 1, c, OWNER_TYPES)
+            if ctx.type_of(ent) in OWNER_TYPES:
+                return ent
+    return None
+
+
+def _document_owners(ctx: Context) -> list[tuple[int, str, str]]:
+    """Every letter/report/appeal whose author the text names, in text order.
+
+    'X has addressed an open letter', 'X's report', 'the report by X', and a verb
+    that makes the document ('X appealed' → the appeal).
+    """
+    nouns = _word_set("document_nouns")
+    out = []
+    for tok in ctx.doc:
+        lem = tok.lemma_.lower()
+        if lem not in nouns:
+            continue
+        owner = None
+        if tok.pos_ == "NOUN":
+            owner = _owner_child(ctx, tok)
+            if owner is None and tok.dep_ == "dobj":
+                owner = _subject_entity(ctx, tok.head)
+        elif tok.pos_ == "VERB":
+            owner = _subject_entity(ctx, tok)
+        if owner is not None:
+            out.append((tok.idx, lem, owner))
+    return out
