@@ -254,7 +254,7 @@ def score_attributions(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int
     golddocs = {led.doc(g["doc"])["id"] for g in gold.get("attributions", []) if led.doc(g["doc"])}
     predicted = [a for a in led.by_kind["attribution"] if a["doc"] in golddocs]
     return [("attributions", right, total, misses), ("attributions.via", via_right, n_via, via_misses),
-            ("attributions.matched", len(matched), len(predicted),
+            ("attributions.in_gold", len(matched), len(predicted),
              [f"{a['doc'][:8]} {led.entity_name(a['speaker'])!r}: {a['content']['text'][:50]!r}"
               for a in predicted if a["id"] not in matched])]
 

@@ -42,10 +42,12 @@ def chunk_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
     return pieces
 
 
-def parse_texts(texts: list[str], *, batch_size: int = 16, doc_types: list[str | None] | None = None) -> list[Doc]:
+def parse_texts(texts: list[str], *, batch_size: int = 16,
+                metas: list[dict[str, str | None]] | None = None) -> list[Doc]:
     """Parse texts with the shared pipeline and run the document-level stages on each.
 
-    ``doc_types`` (one per text) reaches the stages as ``doc.user_data['doc_type']``.
+    ``metas`` (one dict per text, e.g. ``{"doc_type": "article", "outlet": "Trend"}``)
+    reaches the document-level stages as ``doc.user_data``.
     """
     nlp = load_nlp()
     owners: list[int] = []
@@ -60,11 +62,16 @@ def parse_texts(texts: list[str], *, batch_size: int = 16, doc_types: list[str |
     docs = []
     for n, parts in enumerate(grouped):
         doc = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
-        doc.user_data["doc_type"] = doc_types[n] if doc_types else None
+        doc.user_data.update(metas[n] if metas else {})
         for name in DOC_STAGES:
             doc = nlp.get_pipe(name)(doc)
         docs.append(doc)
     return docs
+
+
+def _meta(document: Document) -> dict[str, str | None]:
+    """What the document-level stages may know of a document besides its text."""
+    return {"doc_type": document.doc_type, "outlet": document.outlet}
 
 
 def analysis_of(document: Document, doc: Doc) -> Analysis:
@@ -84,12 +91,12 @@ def analyze_documents(documents: Iterable[Document], *, batch_size: int = 16
 
     def flush() -> Iterator[tuple[Document, Analysis | AnalysisError]]:
         try:
-            docs = parse_texts([d.text for d in batch], batch_size=batch_size, doc_types=[d.doc_type for d in batch])
+            docs = parse_texts([d.text for d in batch], batch_size=batch_size, metas=[_meta(d) for d in batch])
         except Exception:  # noqa: BLE001 - fall back to one at a time to isolate the bad one
             docs = []
             for d in batch:
                 try:
-                    docs.extend(parse_texts([d.text], doc_types=[d.doc_type]))
+                    docs.extend(parse_texts([d.text], metas=[_meta(d)]))
                 except Exception as exc:  # noqa: BLE001
                     docs.append(AnalysisError(f"analysis failed: {exc.__class__.__name__}: {exc}",
                                               code="E303", path=d.path))

@@ -33,9 +33,17 @@ def _line_of(text: str, start: int, end: int) -> str:
 
 
 def find_asserter(doc: Doc, entities: list[EntityRecord], mentions: list[MentionRecord],
-                  doc_type: str | None) -> tuple[str | None, str]:
-    """The entity id that speaks for the document, and why (or ``(None, '')``)."""
+                  doc_type: str | None, outlet: str | None = None) -> tuple[str | None, str]:
+    """The entity id that speaks for the document, and why (or ``(None, '')``).
+
+    The outlet that carries a story ('Trend reports ...') relays it and is never its asserter.
+    """
     types = {e.id: e.type for e in entities}
+    if outlet:
+        folded = outlet.casefold()
+        for e in entities:
+            if any(folded == n.casefold() for n in (e.name, *e.aliases)):
+                types.pop(e.id, None)
     speakers = [m for m in mentions if types.get(m.entity) in SPEAKER_TYPES]
     if not speakers:
         return None, ""
@@ -93,13 +101,14 @@ def find_asserter(doc: Doc, entities: list[EntityRecord], mentions: list[Mention
 class Asserter:
     """Pipeline component: ``doc._.cc_asserter`` (entity id or None) and ``doc._.cc_asserter_why``.
 
-    Reads the entities stage's records and the document type from
-    ``doc.user_data['doc_type']`` (set by the caller; absent means unknown).
+    Reads the entities stage's records and the document type and outlet from
+    ``doc.user_data`` (set by the caller; absent means unknown).
     """
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.cc_asserter, doc._.cc_asserter_why = find_asserter(
-            doc, doc._.cc_entities or [], doc._.cc_mentions or [], doc.user_data.get("doc_type"))
+            doc, doc._.cc_entities or [], doc._.cc_mentions or [], doc.user_data.get("doc_type"),
+            doc.user_data.get("outlet"))
         return doc
 
 

