@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from counterclaim.records import AttributionRecord, ClaimRecord, EntityRecord, MentionRecord, QuantityRecord
 from counterclaim.resources import load_json
@@ -58,6 +59,30 @@ def claim_data() -> dict:
     data["anaphor_heads"] = dict(raw["anaphors"]["heads"])
     data["min_checkworthy"] = float(raw["min_checkworthy"])
     return data
+
+
+class _Mentions:
+    """Mentions sorted by offset, each with its span's root token found once (no per-sentence rescans)."""
+
+    def __init__(self, doc: Doc, mentions: list[MentionRecord]) -> None:
+        self.items = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.items]
+        self.roots: dict[MentionRecord, Token | None] = {}
+        for m in self.items:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            self.roots[m] = span.root if span is not None else None
+
+    def within(self, start: int, end: int) -> list[MentionRecord]:
+        out = []
+        for m in self.items[bisect_left(self.starts, start):]:
+            if m.start >= end:
+                break
+            if m.end <= end:
+                out.append(m)
+        return out
+
+    def before(self, end: int) -> list[MentionRecord]:
+        return [m for m in self.items[:bisect_left(self.starts, end)] if m.end <= end]
 
 
 def _has(span_lower: str, words: frozenset[str], phrases: tuple[str, ...], tokens: set[str]) -> str | None:
@@ -96,57 +121,53 @@ def _covering(attributions: list[AttributionRecord], start: int, end: int) -> At
     return best
 
 
-def _salience(doc: Doc, mentions: list[MentionRecord], types: dict[str, str], excluded: set[str],
-              data: dict, text: str) -> list[str]:
+def _salience(index: _Mentions, types: dict[str, str], excluded: set[str], data: dict) -> list[str]:
     """Actors of the document, most accused first: subjects of accusation verbs count triple."""
     score: Counter[str] = Counter()
-    for m in mentions:
+    for m in index.items:
         if m.entity in excluded or types.get(m.entity) not in data["actor_types"] or m.kind == "role":
             continue
         score[m.entity] += 1
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is not None and span.root.dep_ in _SUBJECTS and span.root.head.lemma_ in data["accusation_verbs"]:
+        root = index.roots[m]
+        if root is not None and root.dep_ in _SUBJECTS and root.head.lemma_ in data["accusation_verbs"]:
             score[m.entity] += 3
     return [k for k, _ in score.most_common()]
 
 
-def _anaphor(sent: Span, mentions: list[MentionRecord], types: dict[str, str], excluded: set[str],
+def _anaphor(sent: Span, index: _Mentions, types: dict[str, str], excluded: set[str],
              data: dict) -> str | None:
     """'the mentioned organization' → the last entity of that type named before the sentence."""
     for i, tok in enumerate(sent[:-1]):
         if tok.lower_ in data["anaphor_modifiers"] and sent[i + 1].lower_ in data["anaphor_heads"]:
             want = data["anaphor_heads"][sent[i + 1].lower_]
-            before = [m for m in mentions if m.end <= sent.start_char and types.get(m.entity) == want
+            before = [m for m in index.before(sent.start_char) if types.get(m.entity) == want
                       and m.entity not in excluded]
             if before:
                 return max(before, key=lambda m: m.start).entity
     return None
 
 
-def _about(sent: Span, start: int, end: int, mentions: list[MentionRecord], types: dict[str, str],
-           excluded: set[str], data: dict) -> list[str]:
+def _about(start: int, end: int, index: _Mentions, types: dict[str, str], excluded: set[str],
+           data: dict) -> list[str]:
     """Entities named in ``[start, end)`` of the sentence, the accused first, outermost mentions only."""
-    inside = [m for m in mentions if start <= m.start and m.end <= end and m.entity not in excluded
+    inside = [m for m in index.within(start, end) if m.entity not in excluded
               and types.get(m.entity) in data["about_types"]]
     outer = [m for m in inside if not any(o is not m and o.start <= m.start and m.end <= o.end
                                           and (o.end - o.start) > (m.end - m.start) for o in inside)]
-    doc = sent.doc
 
     def rank(m: MentionRecord) -> tuple[int, int]:
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        tok = index.roots[m]
         score = 3
-        if span is not None:
-            heads = {t.head for t in span if t.head not in span} or {span.root}
-            for h in heads:
-                tok = span.root
-                demanded = tok.dep_ == "dobj" and tok.head.lemma_ in data["demand_verbs"] or (
-                    tok.dep_ == "pobj" and tok.head.lower_ in ("on", "upon") and tok.head.head.lemma_ in data["demand_verbs"])
-                if demanded:
-                    score = 0  # 'urged the ELN to ...': the one called on comes first
-                elif tok.dep_ in _SUBJECTS or (tok.dep_ == "pobj" and tok.head.lower_ == "by"):
-                    score = 0 if h.lemma_ in data["accusation_verbs"] or h.lemma_ == "be" else 1
-                elif any(a.dep_ in _SUBJECTS for a in tok.ancestors):
-                    score = min(score, 2)
+        if tok is not None:
+            head = tok.head
+            demanded = (tok.dep_ == "dobj" and head.lemma_ in data["demand_verbs"]) or (
+                tok.dep_ == "pobj" and head.lower_ in ("on", "upon") and head.head.lemma_ in data["demand_verbs"])
+            if demanded:
+                score = 0  # 'urged the ELN to ...': the one called on comes first
+            elif tok.dep_ in _SUBJECTS or (tok.dep_ == "pobj" and head.lower_ == "by"):
+                score = 0 if head.lemma_ in data["accusation_verbs"] or head.lemma_ == "be" else 1
+            elif any(a.dep_ in _SUBJECTS for a in tok.ancestors):
+                score = 2
         if types.get(m.entity) not in data["actor_types"]:
             score += 4
         return score, m.start
@@ -197,7 +218,8 @@ def extract_claims(
     relays = {v for a in attributions for v in a.via}
     speaker_spans = [(a.speaker_span.start, a.speaker_span.end) for a in attributions if a.speaker_span]
     in_speaker = {m.entity for m in mentions for s, e in speaker_spans if s <= m.start and m.end <= e}
-    salient = _salience(doc, mentions, types, {asserter} | relays if asserter else relays, data, text)
+    index = _Mentions(doc, mentions)
+    salient = _salience(index, types, {asserter} | relays if asserter else relays, data)
     claims: list[ClaimRecord] = []
     for sent in units(doc):
         start, end = sent.start_char, sent.end_char
@@ -226,12 +248,10 @@ def extract_claims(
         hedge = bool(words & data["hedges"])
         question = text[start:end].rstrip().endswith("?")
         excluded = ({speaker} if speaker else set()) | relays | in_speaker
-        about = _about(sent, start, end, mentions, types, excluded, data)
+        about = _about(start, end, index, types, excluded, data)
         actors = [a for a in about if types.get(a) in data["actor_types"]]
-        actor_subject = any(
-            m.entity in actors and (sp := doc.char_span(m.start, m.end, alignment_mode="expand")) is not None
-            and sp.root.dep_ in _SUBJECTS
-            for m in mentions if start <= m.start and m.end <= end)
+        actor_subject = any(m.entity in actors and (r := index.roots[m]) is not None and r.dep_ in _SUBJECTS
+                            for m in index.within(start, end))
         features = {"figure": any(q.category != "other" for q in figs) or len(figs) > 1 or bool(figs),
                     "accusation": bool(acc_verb is not None and actors) or bool(acc_noun),
                     "denial": bool(denial), "characterization": bool(char), "demand": bool(demand),
@@ -255,7 +275,7 @@ def extract_claims(
         else:
             claim_type, polarity = ("event" if any(t.tag_ == "VBD" for t in toks) else "other"), "affirm"
         if not actors:
-            borrowed = _anaphor(sent, mentions, types, excluded | in_speaker, data)
+            borrowed = _anaphor(sent, index, types, excluded | in_speaker, data)
             if borrowed is None and claim_type in ("characterization", "accusation", "denial"):
                 borrowed = next((k for k in salient if k not in excluded), None)
             if borrowed is not None:
