@@ -128,3 +128,16 @@ def test_documents_lists_each_document_with_its_asserter_and_date(tmp_path):
     assert len(lines) == 2
     assert any("Sabina Aliyeva" in ln and "statement" in ln for ln in lines)
     assert any("Luis Moreno Ocampo" in ln and "interview" in ln for ln in lines)
+
+
+def test_show_prints_attributions_and_claims_of_one_document(tmp_path):
+    db = tmp_path / "l.db"
+    seed = sorted((ROOT / "examples").glob("001_*.txt"))[0]
+    assert run("--db", str(db), "ingest", str(seed)).returncode == 0
+    out = run("--db", str(db), "show", str(seed))
+    assert out.returncode == 0, out.stderr
+    assert "interview" in out.stdout and "asserter Luis Moreno Ocampo" in out.stdout
+    assert "US State Department" in out.stdout and "quote" in out.stdout
+    assert "this is genocide" in out.stdout
+    missing = run("--db", str(db), "show", "d000000")
+    assert missing.returncode == 2 and "E203" in missing.stderr

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from counterclaim.errors import AnalysisError, CounterclaimError, IngestError
 from counterclaim.export.csv import export_csv
@@ -149,6 +149,28 @@ def analyze_pending(ledger: Ledger, *, everything: bool = False, batch_size: int
 def document_summaries(ledger: Ledger) -> list[dict[str, object]]:
     """Each document's id, path, title, date, type, dateline, outlet, language, asserter name, mention count."""
     return ledger.document_summaries()
+
+
+def document_view(ledger: Ledger, doc: str) -> dict[str, Any]:
+    """One document with its entities, mentions, attributions, claims and figures (contract rows).
+
+    ``doc`` is a document id, a unique prefix of one, or the path it was ingested from.
+
+    Raises:
+        LedgerError: E203 when no document (or more than one) matches.
+    """
+    from counterclaim.errors import LedgerError
+    from counterclaim.export.rows import document_view as view_of
+
+    rows = ledger.document_summaries()
+    hits = [r["id"] for r in rows if r["id"] == doc] or [r["id"] for r in rows if r["path"] == doc] \
+        or [r["id"] for r in rows if str(r["id"]).startswith(doc)]
+    if len(hits) != 1:
+        raise LedgerError(f"{'no' if not hits else str(len(hits))} document(s) match {doc!r}; "
+                          "give an id from `counterclaim documents`", code="E203")
+    view = view_of(ledger, str(hits[0]))
+    assert view is not None
+    return view
 
 
 def export(ledger: Ledger, fmt: str, out: TextIO | None = None, folder: str | None = None) -> None:

@@ -190,6 +190,59 @@ def documents() -> None:
     out.print(table, markup=False)
 
 
+@app.command()
+def show(
+    doc: Annotated[str, typer.Argument(help="A document id (or unique prefix) from `counterclaim documents`, "
+                                       "or the path it was ingested from.")],
+) -> None:
+    """Show one document's ledger: who speaks, who is quoted, its claims and figures, with offsets.
+
+    Examples:
+
+      counterclaim show d225c575
+
+      counterclaim show examples/001_d41af6eaf68728a8.txt
+    """
+    from counterclaim import api
+
+    view = api.document_view(_ledger(), doc)
+    d = view["document"]
+    names = {e["id"]: e["name"] for e in view["entity"]}
+    name = lambda key: names.get(key, key) if key else "—"  # noqa: E731
+    out.print(f"[bold]{d['title'] or d['path']}[/bold]", markup=True, highlight=False)
+    out.print(f"{d['id']} · {d['doc_type']} · {d['published'] or 'undated'} · {d['dateline'] or '—'} · "
+              f"outlet {d['outlet'] or '—'} · asserter {name(d['asserter'])}", markup=False)
+
+    def clip(text: str, n: int = 90) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= n else text[: n - 1] + "…"
+
+    t = Table(title="attributions: who said what", title_justify="left")
+    for col in ("at", "speaker", "via", "direct", "content"):
+        t.add_column(col, overflow="fold")
+    for a in view["attribution"]:
+        t.add_row(str(a["content"]["start"]), name(a["speaker"]), ", ".join(name(v) for v in a["via"]) or "—",
+                  "quote" if a["direct"] else "reported", clip(a["content"]["text"]))
+    out.print(t, markup=False)
+    t = Table(title="claims", title_justify="left")
+    for col in ("at", "type", "polarity", "check", "asserter", "about", "text"):
+        t.add_column(col, overflow="fold")
+    for c in view["claim"]:
+        t.add_row(str(c["start"]), c["claim_type"], c["polarity"], f"{c['checkworthy']:.2f}", name(c["asserter"]),
+                  ", ".join(name(x) for x in c["about"][:3]) or "—", clip(c["text"]))
+    out.print(t, markup=False)
+    t = Table(title="figures", title_justify="left")
+    by_id = {q["id"]: q for q in view["quantity"]}
+    for col in ("at", "text", "value", "approx", "category", "counted", "subgroup", "part of"):
+        t.add_column(col, overflow="fold")
+    for q in view["quantity"]:
+        value = f"{q['low']}–{q['high']}" if q["low"] is not None and q["high"] is not None else str(q["value"])
+        parent = by_id.get(q["parent"] or "")
+        t.add_row(str(q["start"]), clip(q["text"], 30), value, q["approx"], q["category"], q["counted"] or "—",
+                  q["subgroup"] or "—", parent["text"] if parent else "—")
+    out.print(t, markup=False)
+
+
 def main() -> None:
     """Console entry point: run the app, mapping counterclaim errors to exit codes."""
     try:

@@ -51,6 +51,63 @@ def _span(start: int | None, end: int | None, text: str | None) -> dict[str, Any
     return None if start is None or end is None else {"start": start, "end": end, "text": text}
 
 
+def document_row(d: DocumentRow) -> dict[str, Any]:
+    return {
+        "kind": "document", "id": d.id, "path": d.path, "sha256": d.sha256, "text": d.text,
+        "title": d.title, "published": d.published, "dateline": d.dateline, "outlet": d.outlet,
+        "doc_type": d.doc_type, "asserter": d.asserter_id, "language": d.language, "url": d.url,
+        "analyzed": d.analyzed, "analyzer": d.analyzer, "why": d.why or {},
+    }
+
+
+def mention_row(m: MentionRow) -> dict[str, Any]:
+    return {"kind": "mention", "id": m.id, "doc": m.doc_id, "start": m.start, "end": m.end,
+            "text": m.text, "entity": m.entity_id, "mention_kind": m.kind, "rule": m.rule}
+
+
+def attribution_row(a: AttributionRow) -> dict[str, Any]:
+    return {"kind": "attribution", "id": a.id, "doc": a.doc_id, "speaker": a.speaker_id,
+            "speaker_span": _span(a.speaker_start, a.speaker_end, a.speaker_text),
+            "cue": _span(a.cue_start, a.cue_end, a.cue_text),
+            "content": _span(a.content_start, a.content_end, a.content_text),
+            "direct": a.direct, "via": list(a.via or []), "rule": a.rule}
+
+
+def claim_row(c: ClaimRow) -> dict[str, Any]:
+    return {"kind": "claim", "id": c.id, "doc": c.doc_id, "start": c.start, "end": c.end, "text": c.text,
+            "asserter": c.asserter_id, "claim_type": c.claim_type, "polarity": c.polarity,
+            "checkworthy": round(c.checkworthy, 3), "about": list(c.about or []),
+            "attribution": c.attribution_id, "rule": c.rule}
+
+
+def quantity_row(q: QuantityRow) -> dict[str, Any]:
+    return {"kind": "quantity", "id": q.id, "doc": q.doc_id, "start": q.start, "end": q.end, "text": q.text,
+            "value": _num(q.value), "low": _num(q.low), "high": _num(q.high), "approx": q.approx,
+            "counted": q.counted, "category": q.category, "subgroup": q.subgroup, "parent": q.parent_id,
+            "claim": q.claim_id, "event": q.event_id, "rule": q.rule}
+
+
+# Per-document kinds: (kind, model, builder, order columns after doc_id).
+PER_DOCUMENT = (
+    ("mention", MentionRow, mention_row, (MentionRow.start, MentionRow.end, MentionRow.id)),
+    ("attribution", AttributionRow, attribution_row, (AttributionRow.content_start, AttributionRow.id)),
+    ("claim", ClaimRow, claim_row, (ClaimRow.start, ClaimRow.id)),
+    ("quantity", QuantityRow, quantity_row, (QuantityRow.start, QuantityRow.id)),
+)
+
+
+def _entity_rows(s: Any, ids: set[str] | None = None) -> Iterator[dict[str, Any]]:
+    names: dict[str, set[str]] = defaultdict(set)
+    roles: dict[str, set[str]] = defaultdict(set)
+    aliases = select(AliasRow) if ids is None else select(AliasRow).where(AliasRow.entity_id.in_(ids))
+    for a in s.scalars(aliases):
+        (roles if a.kind == "role" else names)[a.entity_id].add(a.alias)
+    q = select(EntityRow).order_by(EntityRow.id)
+    for e in s.scalars(q if ids is None else q.where(EntityRow.id.in_(ids))):
+        yield {"kind": "entity", "id": e.id, "name": e.name, "type": e.type,
+               "aliases": sorted(names[e.id] | {e.name}), "roles": sorted(roles[e.id])}
+
+
 def iter_rows(ledger: Ledger) -> Iterator[dict[str, Any]]:
     """Yield every contract row of the ledger, meta line first."""
     counts = ledger.counts()
@@ -58,38 +115,30 @@ def iter_rows(ledger: Ledger) -> Iterator[dict[str, Any]]:
            "counts": {k: counts[PLURALS[k]] for k in KINDS}}
     with ledger.session() as s:
         for d in s.scalars(select(DocumentRow).order_by(DocumentRow.id)).yield_per(200):
-            yield {
-                "kind": "document", "id": d.id, "path": d.path, "sha256": d.sha256, "text": d.text,
-                "title": d.title, "published": d.published, "dateline": d.dateline, "outlet": d.outlet,
-                "doc_type": d.doc_type, "asserter": d.asserter_id, "language": d.language, "url": d.url,
-                "analyzed": d.analyzed, "analyzer": d.analyzer, "why": d.why or {},
-            }
-        names: dict[str, set[str]] = defaultdict(set)
-        roles: dict[str, set[str]] = defaultdict(set)
-        for a in s.scalars(select(AliasRow)):
-            (roles if a.kind == "role" else names)[a.entity_id].add(a.alias)
-        for e in s.scalars(select(EntityRow).order_by(EntityRow.id)):
-            yield {"kind": "entity", "id": e.id, "name": e.name, "type": e.type,
-                   "aliases": sorted(names[e.id] | {e.name}), "roles": sorted(roles[e.id])}
-        for m in s.scalars(select(MentionRow).order_by(MentionRow.doc_id, MentionRow.start, MentionRow.end,
-                                                      MentionRow.id)).yield_per(1000):
-            yield {"kind": "mention", "id": m.id, "doc": m.doc_id, "start": m.start, "end": m.end,
-                   "text": m.text, "entity": m.entity_id, "mention_kind": m.kind, "rule": m.rule}
-        for a in s.scalars(select(AttributionRow).order_by(AttributionRow.doc_id, AttributionRow.content_start,
-                                                           AttributionRow.id)).yield_per(1000):
-            yield {"kind": "attribution", "id": a.id, "doc": a.doc_id, "speaker": a.speaker_id,
-                   "speaker_span": _span(a.speaker_start, a.speaker_end, a.speaker_text),
-                   "cue": _span(a.cue_start, a.cue_end, a.cue_text),
-                   "content": _span(a.content_start, a.content_end, a.content_text),
-                   "direct": a.direct, "via": list(a.via or []), "rule": a.rule}
-        for c in s.scalars(select(ClaimRow).order_by(ClaimRow.doc_id, ClaimRow.start, ClaimRow.id)).yield_per(1000):
-            yield {"kind": "claim", "id": c.id, "doc": c.doc_id, "start": c.start, "end": c.end, "text": c.text,
-                   "asserter": c.asserter_id, "claim_type": c.claim_type, "polarity": c.polarity,
-                   "checkworthy": round(c.checkworthy, 3), "about": list(c.about or []),
-                   "attribution": c.attribution_id, "rule": c.rule}
-        for q in s.scalars(select(QuantityRow).order_by(QuantityRow.doc_id, QuantityRow.start,
-                                                        QuantityRow.id)).yield_per(1000):
-            yield {"kind": "quantity", "id": q.id, "doc": q.doc_id, "start": q.start, "end": q.end, "text": q.text,
-                   "value": _num(q.value), "low": _num(q.low), "high": _num(q.high), "approx": q.approx,
-                   "counted": q.counted, "category": q.category, "subgroup": q.subgroup, "parent": q.parent_id,
-                   "claim": q.claim_id, "event": q.event_id, "rule": q.rule}
+            yield document_row(d)
+        yield from _entity_rows(s)
+        for _kind, model, build, order in PER_DOCUMENT:
+            for row in s.scalars(select(model).order_by(model.doc_id, *order)).yield_per(1000):
+                yield build(row)
+
+
+def document_view(ledger: Ledger, doc_id: str) -> dict[str, Any] | None:
+    """One document's contract rows: ``{"document": row, "entity": [...], "mention": [...], ...}``.
+
+    Entities are those its records point to. None when the ledger has no such document.
+    """
+    with ledger.session() as s:
+        d = s.get(DocumentRow, doc_id)
+        if d is None:
+            return None
+        view: dict[str, Any] = {"document": document_row(d)}
+        for kind, model, build, order in PER_DOCUMENT:
+            view[kind] = [build(r) for r in s.scalars(select(model).where(model.doc_id == doc_id).order_by(*order))]
+        ids = {m["entity"] for m in view["mention"]} | {d.asserter_id} if d.asserter_id else \
+            {m["entity"] for m in view["mention"]}
+        for a in view["attribution"]:
+            ids |= {a["speaker"], *a["via"]} - {None}
+        for c in view["claim"]:
+            ids |= {c["asserter"], *c["about"]} - {None}
+        view["entity"] = list(_entity_rows(s, ids))
+    return view
