@@ -319,8 +319,9 @@ def print_table(results: list[tuple[str, int, int, list[str]]], *, verbose: bool
             continue
         print(f"{name:<22} {right:>6} {total:>6} {right / total:>7.0%}" if total else f"{name:<22} -")
         if verbose:
+            label = "extra" if name.endswith((".precision", ".in_gold")) else "miss "
             for m in misses:
-                print(f"    miss  {m}")
+                print(f"    {label} {m}")
 
 
 def main(argv: list[str] | None = None) -> int:

