@@ -92,3 +92,12 @@ def test_spans_are_exact_and_checkworthy_is_a_probability(nlp, seed_paths):
         assert text[c.start:c.end] == c.text
         assert 0.0 <= c.checkworthy <= 1.0
     assert [c.id for c in claims] == [f"c{i}" for i in range(len(claims))]
+
+
+def test_a_report_cited_inside_a_quote_asserts_its_own_claim(nlp):
+    text = ("“Not a single judge in Azerbaijan will go against Aliyev. The State Department’s 2022 report notes "
+            "that Azerbaijan does not have independent judges,” Luis Moreno Ocampo said.")
+    claims, names, _ = _claims(nlp, text, use_doc_asserter=True)
+    c = _one(claims, "independent judges")
+    assert c.text == "Azerbaijan does not have independent judges"
+    assert "State Department" in names[c.asserter] and c.attribution is not None

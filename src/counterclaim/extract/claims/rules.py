@@ -112,12 +112,15 @@ def units(doc: Doc) -> Iterator[Span]:
 
 
 def _covering(attributions: list[AttributionRecord], start: int, end: int) -> AttributionRecord | None:
-    """The attribution whose content holds most of ``[start, end)`` (at least half of it)."""
-    best, best_overlap = None, 0
+    """The innermost attribution that holds the sentence: its content covers at least half of
+    ``[start, end)``, or lies inside it and fills at least a third of it ('The report notes that X')."""
+    best = None
     for a in attributions:
         overlap = min(end, a.content.end) - max(start, a.content.start)
-        if overlap > best_overlap and overlap * 2 >= end - start:
-            best, best_overlap = a, overlap
+        inner = start <= a.content.start and a.content.end <= end and overlap * 3 >= end - start
+        if overlap > 0 and (overlap * 2 >= end - start or inner):
+            if best is None or (a.content.end - a.content.start) < (best.content.end - best.content.start):
+                best = a
     return best
 
 
@@ -276,7 +279,8 @@ def extract_claims(
             claim_type, polarity = ("event" if any(t.tag_ == "VBD" for t in toks) else "other"), "affirm"
         if not actors:
             borrowed = _anaphor(sent, index, types, excluded | in_speaker, data)
-            if borrowed is None and claim_type in ("characterization", "accusation", "denial"):
+            harm = any(q.category not in ("other", "population") for q in figs)
+            if borrowed is None and (claim_type in ("characterization", "accusation", "denial") or harm):
                 borrowed = next((k for k in salient if k not in excluded), None)
             if borrowed is not None:
                 about = [borrowed, *[a for a in about if a != borrowed]]
