@@ -137,3 +137,38 @@ class Analysis:
     quantities: list[QuantityRecord] = field(default_factory=list)
     attributions: list[AttributionRecord] = field(default_factory=list)
     claims: list[ClaimRecord] = field(default_factory=list)
+
+
+RELATION_TYPES = ("same_claim", "supports", "contradicts", "rebuts", "figure_consistent", "figure_mismatch",
+                  "same_entity")
+
+
+@dataclass(frozen=True)
+class EntityLink:
+    """Cross-document entity resolution: ``entity`` is the same actor as ``canonical``.
+
+    The ledger keeps both ids; exports show ``canonical`` wherever ``entity`` was used.
+    """
+
+    entity: str
+    canonical: str
+    score: float
+    evidence: str
+
+
+@dataclass(frozen=True)
+class RelationRecord:
+    """A scored link between two ledger items (ids of any kind: claim, quantity, document, entity)."""
+
+    type: str  # one of RELATION_TYPES
+    a: str
+    b: str
+    score: float
+    evidence: str
+
+    @property
+    def id(self) -> str:
+        """Stable id from the content, so a rebuild gives the same ids."""
+        import hashlib
+
+        return "r" + hashlib.sha1(f"{self.type}|{self.a}|{self.b}".encode()).hexdigest()[:15]

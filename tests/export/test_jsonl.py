@@ -24,6 +24,7 @@ REQUIRED = {
               "attribution"},
     "quantity": {"id", "doc", "start", "end", "text", "value", "low", "high", "approx", "counted", "category",
                  "subgroup", "parent", "claim", "event"},
+    "relation": {"id", "type", "a", "b", "score", "evidence"},
 }
 
 

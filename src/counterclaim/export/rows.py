@@ -22,13 +22,14 @@ from counterclaim.ledger.models import (
     EntityRow,
     MentionRow,
     QuantityRow,
+    RelationRow,
 )
 from counterclaim.ledger.store import Ledger
 
 SCHEMA = 1
-KINDS = ("document", "entity", "mention", "attribution", "claim", "quantity")
+KINDS = ("document", "entity", "mention", "attribution", "claim", "quantity", "relation")
 PLURALS = {"document": "documents", "entity": "entities", "mention": "mentions", "attribution": "attributions",
-           "claim": "claims", "quantity": "quantities"}
+           "claim": "claims", "quantity": "quantities", "relation": "relations"}
 FIELDS: dict[str, tuple[str, ...]] = {
     "document": ("id", "path", "sha256", "text", "title", "published", "dateline", "outlet", "doc_type",
                  "asserter", "language", "url", "analyzed", "analyzer", "why"),
@@ -39,7 +40,29 @@ FIELDS: dict[str, tuple[str, ...]] = {
               "attribution", "rule"),
     "quantity": ("id", "doc", "start", "end", "text", "value", "low", "high", "approx", "counted", "category",
                  "subgroup", "parent", "claim", "event", "rule"),
+    "relation": ("id", "type", "a", "b", "score", "evidence"),
 }
+# Fields holding entity ids (shown through the canonical map once entities are merged).
+_ENTITY_FIELDS = {"document": ("asserter",), "mention": ("entity",), "attribution": ("speaker", "via"),
+                  "claim": ("asserter", "about"), "quantity": ("event",), "relation": ("a", "b")}
+
+
+def _resolve(row: dict[str, Any], canon: dict[str, str]) -> dict[str, Any]:
+    """Replace merged entity ids in ``row`` by their canonical ids (order kept, duplicates dropped)."""
+    if not canon:
+        return row
+    for key in _ENTITY_FIELDS.get(row["kind"], ()):
+        value = row.get(key)
+        if isinstance(value, list):
+            row[key] = list(dict.fromkeys(canon.get(v, v) for v in value))
+        elif value is not None:
+            row[key] = canon.get(value, value)
+    return row
+
+
+def relation_row(r: RelationRow) -> dict[str, Any]:
+    return {"kind": "relation", "id": r.id, "type": r.type, "a": r.a, "b": r.b, "score": round(r.score, 3),
+            "evidence": r.evidence}
 
 
 def _num(x: float | None) -> float | int | None:
@@ -96,30 +119,43 @@ PER_DOCUMENT = (
 )
 
 
-def _entity_rows(s: Any, ids: set[str] | None = None) -> Iterator[dict[str, Any]]:
+def _entity_rows(s: Any, canon: dict[str, str], ids: set[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Canonical entities only; a merged entity's names and roles join its canonical entity's."""
+    if ids is not None:
+        ids = ids | {k for k, v in canon.items() if v in ids}
     names: dict[str, set[str]] = defaultdict(set)
     roles: dict[str, set[str]] = defaultdict(set)
     aliases = select(AliasRow) if ids is None else select(AliasRow).where(AliasRow.entity_id.in_(ids))
     for a in s.scalars(aliases):
-        (roles if a.kind == "role" else names)[a.entity_id].add(a.alias)
+        (roles if a.kind == "role" else names)[canon.get(a.entity_id, a.entity_id)].add(a.alias)
     q = select(EntityRow).order_by(EntityRow.id)
     for e in s.scalars(q if ids is None else q.where(EntityRow.id.in_(ids))):
+        if e.id in canon:
+            names[canon[e.id]].add(e.name)
+            continue
         yield {"kind": "entity", "id": e.id, "name": e.name, "type": e.type,
                "aliases": sorted(names[e.id] | {e.name}), "roles": sorted(roles[e.id])}
 
 
-def iter_rows(ledger: Ledger) -> Iterator[dict[str, Any]]:
-    """Yield every contract row of the ledger, meta line first."""
+def iter_rows(ledger: Ledger, *, resolve: bool = True) -> Iterator[dict[str, Any]]:
+    """Yield every contract row of the ledger, meta line first.
+
+    With ``resolve=False`` merged entities keep their own ids and rows (what the linker reads).
+    """
     counts = ledger.counts()
+    canon = ledger.canonical_map() if resolve else {}
+    counts["entities"] -= len(canon)
     yield {"kind": "meta", "schema": SCHEMA, "generator": f"counterclaim {__version__}",
            "counts": {k: counts[PLURALS[k]] for k in KINDS}}
     with ledger.session() as s:
         for d in s.scalars(select(DocumentRow).order_by(DocumentRow.id)).yield_per(200):
-            yield document_row(d)
-        yield from _entity_rows(s)
+            yield _resolve(document_row(d), canon)
+        yield from _entity_rows(s, canon)
         for _kind, model, build, order in PER_DOCUMENT:
             for row in s.scalars(select(model).order_by(model.doc_id, *order)).yield_per(1000):
-                yield build(row)
+                yield _resolve(build(row), canon)
+        for r in s.scalars(select(RelationRow).order_by(RelationRow.type, RelationRow.a, RelationRow.b)):
+            yield _resolve(relation_row(r), canon)
 
 
 def document_view(ledger: Ledger, doc_id: str) -> dict[str, Any] | None:
@@ -127,18 +163,19 @@ def document_view(ledger: Ledger, doc_id: str) -> dict[str, Any] | None:
 
     Entities are those its records point to. None when the ledger has no such document.
     """
+    canon = ledger.canonical_map()
     with ledger.session() as s:
         d = s.get(DocumentRow, doc_id)
         if d is None:
             return None
-        view: dict[str, Any] = {"document": document_row(d)}
+        view: dict[str, Any] = {"document": _resolve(document_row(d), canon)}
         for kind, model, build, order in PER_DOCUMENT:
-            view[kind] = [build(r) for r in s.scalars(select(model).where(model.doc_id == doc_id).order_by(*order))]
-        ids = {m["entity"] for m in view["mention"]} | {d.asserter_id} if d.asserter_id else \
-            {m["entity"] for m in view["mention"]}
+            view[kind] = [_resolve(build(r), canon)
+                          for r in s.scalars(select(model).where(model.doc_id == doc_id).order_by(*order))]
+        ids = {m["entity"] for m in view["mention"]} | ({view["document"]["asserter"]} - {None})
         for a in view["attribution"]:
             ids |= {a["speaker"], *a["via"]} - {None}
         for c in view["claim"]:
             ids |= {c["asserter"], *c["about"]} - {None}
-        view["entity"] = list(_entity_rows(s, ids))
+        view["entity"] = list(_entity_rows(s, canon, ids))
     return view

@@ -143,3 +143,28 @@ class ClaimRow(Base):
     about: Mapped[list[str]] = mapped_column(JSON, default=list)
     attribution_id: Mapped[str | None] = mapped_column(String(64))
     rule: Mapped[str] = mapped_column(Text, default="")
+
+
+class EntityLinkRow(Base):
+    """``entity_id`` is merged into ``canonical_id`` (cross-document resolution)."""
+
+    __tablename__ = "entity_links"
+
+    entity_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    canonical_id: Mapped[str] = mapped_column(String(300), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+
+
+class RelationRow(Base):
+    """A scored relation between two ledger items (claims, quantities, documents, entities)."""
+
+    __tablename__ = "relations"
+    __table_args__ = (Index("ix_relations_a", "a"), Index("ix_relations_b", "b"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    type: Mapped[str] = mapped_column(String(24), index=True)
+    a: Mapped[str] = mapped_column(String(300))
+    b: Mapped[str] = mapped_column(String(300))
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(Text, default="")

@@ -28,11 +28,13 @@ from counterclaim.ledger.models import (
     AttributionRow,
     ClaimRow,
     DocumentRow,
+    EntityLinkRow,
     EntityRow,
     MentionRow,
     QuantityRow,
+    RelationRow,
 )
-from counterclaim.records import Analysis
+from counterclaim.records import Analysis, EntityLink, RelationRecord
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Per-document analysis rows, replaced together when a document is analysed again.
@@ -241,6 +243,23 @@ class Ledger:
                 q = q.where(DocumentRow.analyzed == analyzed)
             return list(s.scalars(q))
 
+    def write_links(self, links: list[EntityLink], relations: list[RelationRecord], *, replace: bool) -> None:
+        """Store entity merges and relations in one transaction (``replace`` drops all earlier ones first)."""
+        with self.session() as s:
+            if replace:
+                s.execute(EntityLinkRow.__table__.delete())
+                s.execute(RelationRow.__table__.delete())
+            for link in links:
+                s.merge(EntityLinkRow(entity_id=link.entity, canonical_id=link.canonical, score=link.score,
+                                      evidence=link.evidence))
+            for r in relations:
+                s.merge(RelationRow(id=r.id, type=r.type, a=r.a, b=r.b, score=r.score, evidence=r.evidence))
+
+    def canonical_map(self) -> dict[str, str]:
+        """Merged entity id → the canonical id it is shown as."""
+        with self._sessions() as s:
+            return {r.entity_id: r.canonical_id for r in s.scalars(select(EntityLinkRow))}
+
     def document_summaries(self) -> list[dict[str, object]]:
         """One row per document (ordered by published date, then id) for listings."""
         mention_count = (select(MentionRow.doc_id, func.count().label("n")).group_by(MentionRow.doc_id)
@@ -264,6 +283,7 @@ class Ledger:
                 "quantities": s.scalar(select(func.count()).select_from(QuantityRow)) or 0,
                 "attributions": s.scalar(select(func.count()).select_from(AttributionRow)) or 0,
                 "claims": s.scalar(select(func.count()).select_from(ClaimRow)) or 0,
+                "relations": s.scalar(select(func.count()).select_from(RelationRow)) or 0,
             }
 
     def ping(self) -> None:
