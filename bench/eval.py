@@ -293,6 +293,61 @@ def score_claims(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, int,
     return [("claims.found", found, total, []), ("claims", right, total, misses)]
 
 
+def score_relations(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, int, list[str]]]:
+    rels = led.by_kind["relation"]
+    by_id: dict[str, dict[str, Any]] = {}
+    for kind in ("claim", "quantity", "document"):
+        by_id.update({r["id"]: r for r in led.by_kind[kind]})
+
+    def doc_of(item_id: str) -> str | None:
+        item = by_id.get(item_id)
+        return None if item is None else (item["id"] if item["kind"] == "document" else item["doc"])
+
+    def text_of(item_id: str) -> str:
+        item = by_id.get(item_id) or {}
+        return item.get("text", "") if item.get("kind") != "document" else ""
+
+    out = []
+    right, misses = 0, []
+    for g in gold.get("contradictions", []):
+        da, db = led.doc(g["a"]["doc"]), led.doc(g["b"]["doc"])
+        ok = da and db and any(
+            r["type"] == "contradicts" and {doc_of(r["a"]), doc_of(r["b"])} == {da["id"], db["id"]}
+            and any(g["a"]["contains"] in text_of(x) for x in (r["a"], r["b"]))
+            and any(g["b"]["contains"] in text_of(x) for x in (r["a"], r["b"])) for r in rels)
+        right += bool(ok)
+        if not ok:
+            misses.append(f"{g['a']['doc']} ~ {g['b']['doc']} {g['a']['contains']!r}: no contradicts relation")
+    out.append(("contradictions", right, len(gold.get("contradictions", [])), misses))
+    right, misses = 0, []
+    for g in gold.get("rebuttals", []):
+        d = led.doc(g["doc"])
+        want = g["target_contains"].casefold()
+        ok = d and any(
+            r["type"] == "rebuts" and doc_of(r["a"]) == d["id"]
+            and (want in r.get("evidence", "").casefold() or any(want in n.casefold() for n in led.names_of(r["b"]))
+                 or want in ((by_id.get(r["b"]) or {}).get("title") or "").casefold())
+            for r in rels)
+        right += bool(ok)
+        if not ok:
+            misses.append(f"{g['doc']} rebuts {g['target_contains']!r}: not found")
+    out.append(("rebuttals", right, len(gold.get("rebuttals", [])), misses))
+    right, misses = 0, []
+    for g in gold.get("consistent_figures", []):
+        pair = []
+        for prefix, value in (g["a"], g["b"]):
+            d = led.doc(prefix)
+            pair.append({q["id"] for q in led.by_kind["quantity"] if d and q["doc"] == d["id"]
+                         and float(q["value"]) == float(value)})
+        ok = any(r["type"] == "figure_consistent" and ((r["a"] in pair[0] and r["b"] in pair[1])
+                                                      or (r["a"] in pair[1] and r["b"] in pair[0])) for r in rels)
+        right += ok
+        if not ok:
+            misses.append(f"{g['a']} ~ {g['b']}: no figure_consistent relation")
+    out.append(("consistent_figures", right, len(gold.get("consistent_figures", [])), misses))
+    return out
+
+
 def score(gold: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str, int, int, list[str]]]:
     led = Ledger(rows)
     results = score_documents(gold, led) + score_entities(gold, led)
@@ -303,6 +358,8 @@ def score(gold: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str, i
             results += scorer(gold, led)
         elif gold.get(section):
             results.append((section, -1, len(gold[section]), []))
+    if led.by_kind.get("relation"):
+        results += score_relations(gold, led)
     for section, kind in (("contradictions", "relation"), ("rebuttals", "relation"),
                           ("consistent_figures", "relation"), ("techniques", "technique")):
         if gold.get(section) and not led.by_kind.get(kind):

@@ -1,0 +1,124 @@
+"""How does cross-document linking time grow with the ledger: 100 → 1,000 → 10,000 documents?
+
+The corpus is made by make_corpus.py from the seeds (paragraphs recombined, names, places and
+figures swapped to other conflicts) and ingested once without linking. The linker then runs
+on the contract rows of the first 100 and 1,000 documents; for 10,000 the 1,000 documents'
+rows are replicated ten times with fresh document, claim, figure and attribution ids (the same
+actors recur, as they do in a real conflict corpus, which is the hard case for blocking).
+Each size runs the pure linker (``link_rows``: entity merges + relations) and, for the sizes
+stored in a ledger, the full ``api.link`` rebuild with its reads and writes.
+
+    python bench/bench_link.py [--n 1000] [--replicate 10]
+
+Results: a table on stdout and bench/out/bench_link.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+
+
+def _corpus(n: int) -> Path:
+    folder = OUT / f"corpus{n}"
+    if not folder.exists() or len(list(folder.glob("*.txt"))) < n:
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), "--n", str(n), "--out", str(folder),
+                        "--seed", "1"], check=True)
+    return folder
+
+
+def _subset(rows: list[dict[str, Any]], docs: set[str]) -> list[dict[str, Any]]:
+    keep_entities = {r["entity"] for r in rows if r["kind"] == "mention" and r["doc"] in docs}
+    out = []
+    for r in rows:
+        if r["kind"] == "document":
+            if r["id"] in docs:
+                out.append(r)
+        elif r["kind"] == "entity":
+            if r["id"] in keep_entities:
+                out.append(r)
+        elif r.get("doc") in docs:
+            out.append(r)
+    return out
+
+
+def _replicate(rows: list[dict[str, Any]], times: int) -> list[dict[str, Any]]:
+    """``times`` copies of the per-document rows with fresh ids; entities are shared."""
+    out = [r for r in rows if r["kind"] == "entity"]
+    for k in range(times):
+        def fresh(x: str | None) -> str | None:
+            return None if x is None else f"{x}~{k}"
+
+        for r in rows:
+            if r["kind"] == "entity" or r["kind"] == "meta":
+                continue
+            c = dict(r)
+            if r["kind"] == "document":
+                c["id"] = fresh(r["id"])
+            else:
+                c["doc"] = fresh(r["doc"])
+                c["id"] = fresh(r.get("id"))
+                for key in ("parent", "claim", "attribution"):
+                    if c.get(key):
+                        c[key] = fresh(c[key])
+            out.append(c)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=1000, help="documents to ingest (default 1000)")
+    ap.add_argument("--replicate", type=int, default=10, help="copies of the n documents for the largest size")
+    args = ap.parse_args(argv)
+
+    from counterclaim.api import ingest, link, open_ledger
+    from counterclaim.export.rows import iter_rows
+    from counterclaim.link import link_rows
+
+    folder = _corpus(args.n)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = open_ledger(str(Path(tmp) / "bench.db"))
+        t0 = time.perf_counter()
+        report = ingest(ledger, [folder], link_after=False)
+        print(f"ingested {len(report.added)} documents in {time.perf_counter() - t0:.1f} s (not timed below)",
+              file=sys.stderr)
+        rows = [r for r in iter_rows(ledger, resolve=False) if r["kind"] != "meta"]
+        doc_ids = sorted(r["id"] for r in rows if r["kind"] == "document")
+        sizes = [(100, _subset(rows, set(doc_ids[:100]))), (len(doc_ids), rows),
+                 (len(doc_ids) * args.replicate, _replicate(rows, args.replicate))]
+        for n_docs, subset in sizes:
+            t0 = time.perf_counter()
+            links, relations = link_rows(subset)
+            secs = time.perf_counter() - t0
+            entry = {"docs": n_docs, "rows": len(subset), "link_rows_s": round(secs, 2), "merges": len(links),
+                     "relations": len(relations)}
+            if n_docs == len(doc_ids):
+                t0 = time.perf_counter()
+                link(ledger)
+                entry["api_link_s"] = round(time.perf_counter() - t0, 2)
+            results.append(entry)
+            print(f"{n_docs:>6} docs  {len(subset):>8} rows  link_rows {secs:7.2f} s  merges {len(links):>5}  "
+                  f"relations {len(relations):>6}" + (f"  api.link {entry['api_link_s']:.2f} s"
+                                                      if "api_link_s" in entry else ""))
+        ledger.close()
+    base = results[0]["link_rows_s"] or 1e-9
+    for r in results:
+        r["ratio_to_100"] = round(r["link_rows_s"] / base, 1)
+    print("time ratio to 100 documents: " + ", ".join(f"{r['docs']}: {r['ratio_to_100']}x" for r in results))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "bench_link.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

