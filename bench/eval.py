@@ -121,7 +121,8 @@ def score_documents(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, i
 
 
 def score_entities(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, int, list[str]]]:
-    same_ids = {(r["a"], r["b"]) for r in led.by_kind["relation"] if r.get("type") == "same_entity"}
+    same_ids = {(r["a"], r["b"]) for r in led.by_kind["relation"]
+                if r.get("type") == "same_entity" and r.get("score", 0) >= 0.5}  # below 0.5: "maybe", not linked
     out = []
     for section, want_same in (("same_entity", True), ("different_entity", False)):
         pairs = gold.get(section, [])

@@ -59,6 +59,7 @@ def ingest(
     batch_size: int = 16,
     on_file: Progress | None = None,
     files: list[tuple[Path, str]] | None = None,
+    link_after: bool = True,
 ) -> IngestReport:
     """Read, analyse and store every document under ``paths``.
 
@@ -74,6 +75,7 @@ def ingest(
         batch_size: documents parsed together by spaCy.
         on_file: called with each file's display path once it has been read.
         files: the expanded inputs, if the caller already listed them.
+        link_after: link the new documents to the ledger once they are stored (analysed ingests only).
     """
     report = IngestReport()
     seen: set[str] = set()
@@ -110,6 +112,8 @@ def ingest(
             report.failed.append(result)
         else:
             _store(ledger, doc, result, name, report)
+    if report.added and link_after:
+        link(ledger, new_docs=report.added)
     return report
 
 
@@ -121,7 +125,7 @@ def _store(ledger: Ledger, doc: Document, analysis, analyzer: str | None, report
 
 
 def analyze_pending(ledger: Ledger, *, everything: bool = False, batch_size: int = 16,
-                    on_doc: Progress | None = None) -> IngestReport:
+                    on_doc: Progress | None = None, link_after: bool = True) -> IngestReport:
     """Analyse documents stored with ``--no-analyze`` (or all of them, again)."""
     from counterclaim.analyze import analyze_documents
     from counterclaim.nlp import analyzer_name
@@ -143,7 +147,56 @@ def analyze_pending(ledger: Ledger, *, everything: bool = False, batch_size: int
             report.added.append(doc.id)
         if on_doc:
             on_doc(doc.path)
+    if report.added and link_after:
+        link(ledger, new_docs=None if everything else report.added)
     return report
+
+
+@dataclass
+class LinkReport:
+    """What a linking run wrote."""
+
+    merges: int = 0
+    relations: dict[str, int] = field(default_factory=dict)
+
+
+def link(ledger: Ledger, *, new_docs: Sequence[str] | None = None) -> LinkReport:
+    """Link documents across the ledger: entity merges and relations between claims, figures, documents.
+
+    Args:
+        ledger: the open ledger.
+        new_docs: ids of newly added documents: only links touching them are computed and added
+            (incremental, as after an ingest). None rebuilds every link from scratch (``relink``);
+            both give the same ledger.
+    """
+    from counterclaim.export.rows import iter_rows
+    from counterclaim.link import link_rows
+
+    rows = list(iter_rows(ledger, resolve=False))
+    links, relations = link_rows(rows, new_docs=set(new_docs) if new_docs is not None else None)
+    known = {r["id"] for r in rows if r["kind"] == "entity"}
+    works = _work_entities(relations, known)
+    ledger.write_links(links, relations, replace=new_docs is None, new_entities=works)
+    report = LinkReport(merges=len(links))
+    for r in relations:
+        report.relations[r.type] = report.relations.get(r.type, 0) + 1
+    return report
+
+
+def _work_entities(relations: list[Any], known: set[str]) -> list[Any]:
+    """WORK entities for answered works outside the ledger ('expert opinion' by Ocampo), named from evidence."""
+    import re
+
+    from counterclaim.records import EntityRecord
+
+    out: dict[str, EntityRecord] = {}
+    for r in relations:
+        for key in (r.a, r.b):
+            if key.startswith("WORK:") and key not in known and key not in out:
+                m = re.search(r'work="([^"]+)"', r.evidence)
+                name = m.group(1) if m else key.split(":", 1)[1].replace("-", " ")
+                out[key] = EntityRecord(id=key, name=name, type="WORK")
+    return list(out.values())
 
 
 def document_summaries(ledger: Ledger) -> list[dict[str, object]]:

@@ -167,6 +167,28 @@ def export(
 
 
 @app.command()
+def relink() -> None:
+    """Rebuild every cross-document link from scratch: entity merges, claim and figure relations.
+
+    Ingest links each new document incrementally; relink gives the same result from zero
+    (after changing the linking rules, or to check).
+
+    Examples:
+
+      counterclaim relink
+
+      counterclaim --db wire.db relink
+    """
+    from counterclaim import api
+
+    ledger = _ledger()
+    with err.status("linking…"):
+        report = api.link(ledger)
+    kinds = ", ".join(f"{n} {t}" for t, n in sorted(report.relations.items())) or "no relations"
+    err.print(f"relinked: {report.merges} entity merge(s); {kinds}")
+
+
+@app.command()
 def documents() -> None:
     """List the documents in the ledger: date, type, dateline, who speaks for each, title.
 

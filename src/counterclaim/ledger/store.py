@@ -34,7 +34,7 @@ from counterclaim.ledger.models import (
     QuantityRow,
     RelationRow,
 )
-from counterclaim.records import Analysis, EntityLink, RelationRecord
+from counterclaim.records import Analysis, EntityLink, EntityRecord, RelationRecord
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Per-document analysis rows, replaced together when a document is analysed again.
@@ -243,12 +243,26 @@ class Ledger:
                 q = q.where(DocumentRow.analyzed == analyzed)
             return list(s.scalars(q))
 
-    def write_links(self, links: list[EntityLink], relations: list[RelationRecord], *, replace: bool) -> None:
-        """Store entity merges and relations in one transaction (``replace`` drops all earlier ones first)."""
+    def write_links(self, links: list[EntityLink], relations: list[RelationRecord], *, replace: bool,
+                    new_entities: list[EntityRecord] = ()) -> None:  # type: ignore[assignment]
+        """Store entity merges and relations in one transaction (``replace`` drops all earlier ones first).
+
+        ``new_entities`` are entities the links refer to that no document names (a WORK answered
+        by a document but not in the ledger).
+        """
         with self.session() as s:
             if replace:
                 s.execute(EntityLinkRow.__table__.delete())
                 s.execute(RelationRow.__table__.delete())
+            elif links:
+                # The linker returns whole groups: drop what was stored for their members first.
+                members = sorted({x for link in links for x in (link.entity, link.canonical)})
+                for i in range(0, len(members), 500):
+                    chunk = members[i:i + 500]
+                    s.execute(EntityLinkRow.__table__.delete().where(
+                        EntityLinkRow.entity_id.in_(chunk) | EntityLinkRow.canonical_id.in_(chunk)))
+            if new_entities:
+                self._upsert_entities(s, Analysis(entities=list(new_entities)))
             for link in links:
                 s.merge(EntityLinkRow(entity_id=link.entity, canonical_id=link.canonical, score=link.score,
                                       evidence=link.evidence))
