@@ -141,3 +141,13 @@ def test_show_prints_attributions_and_claims_of_one_document(tmp_path):
     assert "this is genocide" in out.stdout
     missing = run("--db", str(db), "show", "d000000")
     assert missing.returncode == 2 and "E203" in missing.stderr
+
+
+def test_relink_reports_the_links_it_rebuilt(tmp_path):
+    db = tmp_path / "l.db"
+    seeds = sorted((ROOT / "examples").glob("*.txt"))
+    assert run("--db", str(db), "ingest", "-q", str(seeds[2]), str(seeds[4])).returncode == 0
+    out = run("--db", str(db), "relink")
+    assert out.returncode == 0, out.stderr
+    assert "relinked:" in out.stderr and "figure_consistent" in out.stderr
+    assert "Loading weights" not in out.stderr
