@@ -26,9 +26,11 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     """Unit-length embeddings, one row per text (shape ``(len(texts), dim)``)."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    vecs = _model().encode(list(texts), batch_size=BATCH, convert_to_numpy=True,
+    unique = list(dict.fromkeys(texts))  # the same sentence repeated by many sources is encoded once
+    vecs = _model().encode(unique, batch_size=BATCH, convert_to_numpy=True,
                            normalize_embeddings=True, show_progress_bar=False)
-    return np.asarray(vecs, dtype=np.float32)
+    row = {t: i for i, t in enumerate(unique)}
+    return np.asarray(vecs, dtype=np.float32)[[row[t] for t in texts]]
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
