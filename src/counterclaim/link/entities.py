@@ -24,6 +24,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from counterclaim.names import given_names_fit
 from counterclaim.records import EntityLink, RelationRecord
 from counterclaim.resources import load_json
 
@@ -73,18 +74,7 @@ def compatible(short: str, full: str) -> bool:
     """Whether ``short`` can abbreviate ``full``: same surname, given names or initials in order."""
     g_short, s_short = person_parts(short)
     g_full, s_full = person_parts(full)
-    if s_short != s_full:
-        return False
-    pos = 0
-    for part in g_short:
-        while pos < len(g_full):
-            cand = g_full[pos]
-            pos += 1
-            if (len(part) == 1 and cand[:1].upper() == part.upper()) or part.casefold() == cand.casefold():
-                break
-        else:
-            return False
-    return True
+    return s_short == s_full and given_names_fit(g_short, g_full)
 
 
 def role_heads(text: str) -> tuple[set[str], set[str]]:

@@ -30,6 +30,7 @@ from counterclaim.extract.entities.roles import (
     role_complement,
     role_data,
 )
+from counterclaim.names import given_names_fit
 from counterclaim.records import EntityRecord, MentionRecord, span_fields
 from counterclaim.resources import load_json, slug
 
@@ -67,18 +68,7 @@ def _compatible(short: str, full: str) -> bool:
     """Whether ``short`` can abbreviate ``full`` (same surname, given names in order)."""
     g_short, s_short = _person_parts(short)
     g_full, s_full = _person_parts(full)
-    if s_short.casefold() != s_full.casefold():
-        return False
-    pos = 0
-    for part in g_short:
-        while pos < len(g_full):
-            cand = g_full[pos]
-            pos += 1
-            if (_is_initial(part) and cand[:1].upper() == part.upper()) or part.casefold() == cand.casefold():
-                break
-        else:
-            return False
-    return True
+    return s_short.casefold() == s_full.casefold() and given_names_fit(g_short, g_full)
 
 
 def _strip_honorifics(span: Span) -> tuple[Span, list[str]]:
