@@ -215,13 +215,11 @@ def document_view(ledger: Ledger, doc: str) -> dict[str, Any]:
     from counterclaim.errors import LedgerError
     from counterclaim.export.rows import document_view as view_of
 
-    rows = ledger.document_summaries()
-    hits = [r["id"] for r in rows if r["id"] == doc] or [r["id"] for r in rows if r["path"] == doc] \
-        or [r["id"] for r in rows if str(r["id"]).startswith(doc)]
+    hits = ledger.match_documents(doc)
     if len(hits) != 1:
         raise LedgerError(f"{'no' if not hits else str(len(hits))} document(s) match {doc!r}; "
                           "give an id from `counterclaim documents`", code="E203")
-    view = view_of(ledger, str(hits[0]))
+    view = view_of(ledger, hits[0])
     assert view is not None
     return view
 

@@ -274,6 +274,16 @@ class Ledger:
         with self._sessions() as s:
             return {r.entity_id: r.canonical_id for r in s.scalars(select(EntityLinkRow))}
 
+    def match_documents(self, key: str) -> list[str]:
+        """Ids of the documents ``key`` names: its id, else the path it was ingested from, else an id prefix."""
+        with self._sessions() as s:
+            for cond in (DocumentRow.id == key, DocumentRow.path == key,
+                         DocumentRow.id.startswith(key, autoescape=True)):
+                ids = list(s.scalars(select(DocumentRow.id).where(cond).order_by(DocumentRow.id)))
+                if ids:
+                    return ids
+        return []
+
     def document_summaries(self) -> list[dict[str, object]]:
         """One row per document (ordered by published date, then id) for listings."""
         mention_count = (select(MentionRow.doc_id, func.count().label("n")).group_by(MentionRow.doc_id)
