@@ -238,7 +238,6 @@ def extract_claims(
         speaker = att.speaker if att is not None and att.speaker else asserter
         lower = text[start:end].lower()
         toks = [t for t in sent if start <= t.idx < end]
-        lemmas = {t.lemma_.lower() for t in toks}
         words = {t.lower_ for t in toks}
         figs = [q for q in quantities if start <= q.start and q.end <= end]
         acc_verb = next((t for t in toks if t.lemma_.lower() in data["accusation_verbs"] and t.pos_ == "VERB"), None)
@@ -255,10 +254,10 @@ def extract_claims(
         actors = [a for a in about if types.get(a) in data["actor_types"]]
         actor_subject = any(m.entity in actors and (r := index.roots[m]) is not None and r.dep_ in _SUBJECTS
                             for m in index.within(start, end))
-        features = {"figure": any(q.category != "other" for q in figs) or len(figs) > 1 or bool(figs),
-                    "accusation": bool(acc_verb is not None and actors) or bool(acc_noun),
+        features = {"figure": bool(figs), "accusation": bool(acc_verb is not None and actors) or bool(acc_noun),
                     "denial": bool(denial), "characterization": bool(char), "demand": bool(demand),
-                    "actor_subject": actor_subject, "negated": any(t.dep_ == "neg" for t in toks), "entities": len(about), "hedge": hedge, "question": question}
+                    "actor_subject": actor_subject, "negated": any(t.dep_ == "neg" for t in toks),
+                    "entities": len(about), "hedge": hedge, "question": question}
         score = _checkworthy(features)
         if score < data["min_checkworthy"]:
             continue
@@ -278,7 +277,7 @@ def extract_claims(
         else:
             claim_type, polarity = ("event" if any(t.tag_ == "VBD" for t in toks) else "other"), "affirm"
         if not actors:
-            borrowed = _anaphor(sent, index, types, excluded | in_speaker, data)
+            borrowed = _anaphor(sent, index, types, excluded, data)
             harm = any(q.category not in ("other", "population") for q in figs)
             if borrowed is None and (claim_type in ("characterization", "accusation", "denial") or harm):
                 borrowed = next((k for k in salient if k not in excluded), None)
