@@ -265,6 +265,30 @@ def show(
     out.print(t, markup=False)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; the default is this machine only.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Turn off uploads and corrections.")] = False,
+) -> None:
+    """Start the web reader on the same ledger: read documents, claims, figures; confirm or correct them.
+
+    Examples:
+
+      counterclaim serve
+
+      counterclaim --db ledger.db serve --port 8080 --read-only
+    """
+    import uvicorn
+
+    from counterclaim.web import create_app
+
+    web = create_app(State.db, read_only=read_only)
+    err.print(f"counterclaim web reader on http://{host}:{port}/ (ledger {State.db}"
+              f"{', read-only' if read_only else ''}); Ctrl-C stops it", markup=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Console entry point: run the app, mapping counterclaim errors to exit codes."""
     try:

@@ -7,7 +7,7 @@ input. The CLI maps the classes to exit codes in one place
 
 Codes:
     E0xx usage, E1xx ingest (reading one input), E2xx ledger (database),
-    E3xx analysis, E4xx export.
+    E3xx analysis, E4xx export, E5xx corrections.
 """
 
 from __future__ import annotations
@@ -66,4 +66,15 @@ class ExportError(CounterclaimError):
     """An export was asked for in a form that does not exist."""
 
     code = "E400"
+    exit_code = 2
+
+
+class CorrectionError(CounterclaimError):
+    """A correction names an item, action, field or value that does not exist (exit status 2).
+
+    Codes: E501 unknown kind, E502 unknown action, E503 no such item, E504 field not
+    correctable, E505 bad value, E506 unreadable Label Studio file, E507 ledger is read-only.
+    """
+
+    code = "E500"
     exit_code = 2

@@ -137,16 +137,29 @@ def _entity_rows(s: Any, canon: dict[str, str], ids: set[str] | None = None) -> 
                "aliases": sorted(names[e.id] | {e.name}), "roles": sorted(roles[e.id])}
 
 
-def iter_rows(ledger: Ledger, *, resolve: bool = True) -> Iterator[dict[str, Any]]:
+def iter_rows(ledger: Ledger, *, resolve: bool = True, corrections: bool = True) -> Iterator[dict[str, Any]]:
     """Yield every contract row of the ledger, meta line first.
 
     With ``resolve=False`` merged entities keep their own ids and rows (what the linker reads).
+    With ``corrections`` (the default) analysts' verdicts are applied: rejected items (and the
+    relations to them) are left out, fixed fields carry the fixed value, and reviewed rows get a
+    ``review`` field.
     """
+    from counterclaim import corrections as corr
+
     counts = ledger.counts()
     canon = ledger.canonical_map() if resolve else {}
     counts["entities"] -= len(canon)
+    review_map = corr.review_map(ledger) if corrections else {}
+    for kind, n in (corr.rejected_counts(ledger) if review_map else {}).items():
+        counts[PLURALS[kind]] -= n
     yield {"kind": "meta", "schema": SCHEMA, "generator": f"counterclaim {__version__}",
            "counts": {k: counts[PLURALS[k]] for k in KINDS}}
+    rows = _iter_body(ledger, canon)
+    yield from corr.apply(rows, review_map, drop_rejected=True) if review_map else rows
+
+
+def _iter_body(ledger: Ledger, canon: dict[str, str]) -> Iterator[dict[str, Any]]:
     with ledger.session() as s:
         for d in s.scalars(select(DocumentRow).order_by(DocumentRow.id)).yield_per(200):
             yield _resolve(document_row(d), canon)
@@ -158,20 +171,26 @@ def iter_rows(ledger: Ledger, *, resolve: bool = True) -> Iterator[dict[str, Any
             yield _resolve(relation_row(r), canon)
 
 
-def document_view(ledger: Ledger, doc_id: str) -> dict[str, Any] | None:
+def document_view(ledger: Ledger, doc_id: str, *, corrections: str = "apply") -> dict[str, Any] | None:
     """One document's contract rows: ``{"document": row, "entity": [...], "mention": [...], ...}``.
 
     Entities are those its records point to. None when the ledger has no such document.
+    ``corrections``: "apply" (as the export: rejected items left out), "annotate" (every item kept,
+    reviewed ones carry ``review``; what the web reader shows) or "none".
     """
+    from counterclaim import corrections as corr
+
     canon = ledger.canonical_map()
+    review_map = corr.review_map(ledger, doc_id=doc_id) if corrections != "none" else {}
     with ledger.session() as s:
         d = s.get(DocumentRow, doc_id)
         if d is None:
             return None
         view: dict[str, Any] = {"document": _resolve(document_row(d), canon)}
         for kind, model, build, order in PER_DOCUMENT:
-            view[kind] = [_resolve(build(r), canon)
-                          for r in s.scalars(select(model).where(model.doc_id == doc_id).order_by(*order))]
+            rows = (_resolve(build(r), canon)
+                    for r in s.scalars(select(model).where(model.doc_id == doc_id).order_by(*order)))
+            view[kind] = list(corr.apply(rows, review_map, drop_rejected=corrections == "apply"))
         ids = {m["entity"] for m in view["mention"]} | ({view["document"]["asserter"]} - {None})
         for a in view["attribution"]:
             ids |= {a["speaker"], *a["via"]} - {None}

@@ -168,3 +168,31 @@ class RelationRow(Base):
     b: Mapped[str] = mapped_column(String(300))
     score: Mapped[float] = mapped_column(Float)
     evidence: Mapped[str] = mapped_column(Text, default="")
+
+
+class CorrectionRow(Base):
+    """An analyst's verdict on one ledger item: confirm, reject, fix a field, or reset.
+
+    Per-document items are anchored by ``(kind, doc_id, start, end)`` (for an attribution, its
+    content span), so a verdict still applies after the document is analysed again and its
+    items get new ids; relations and entity links are anchored by ``item_id``. The latest
+    verdict per anchor wins.
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_anchor", "kind", "doc_id", "start", "end"),
+                      Index("ix_corrections_item", "kind", "item_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[str] = mapped_column(String(300))
+    doc_id: Mapped[str | None] = mapped_column(String(32))
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    field: Mapped[str | None] = mapped_column(String(32))
+    value: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(32), default="web")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -27,6 +28,7 @@ from counterclaim.ledger.models import (
     AliasRow,
     AttributionRow,
     ClaimRow,
+    CorrectionRow,
     DocumentRow,
     EntityLinkRow,
     EntityRow,
@@ -270,9 +272,58 @@ class Ledger:
                 s.merge(RelationRow(id=r.id, type=r.type, a=r.a, b=r.b, score=r.score, evidence=r.evidence))
 
     def canonical_map(self) -> dict[str, str]:
-        """Merged entity id → the canonical id it is shown as."""
+        """Merged entity id → the canonical id it is shown as (merges an analyst rejected are left out)."""
         with self._sessions() as s:
-            return {r.entity_id: r.canonical_id for r in s.scalars(select(EntityLinkRow))}
+            rejected = self._rejected_links(s)
+            return {r.entity_id: r.canonical_id for r in s.scalars(select(EntityLinkRow))
+                    if r.entity_id not in rejected}
+
+    @staticmethod
+    def _rejected_links(s: Session) -> set[str]:
+        latest: dict[str, str] = {}
+        for c in s.scalars(select(CorrectionRow).where(CorrectionRow.kind == "entity_link")
+                           .where(CorrectionRow.action.in_(("confirm", "reject", "reset")))
+                           .order_by(CorrectionRow.id)):
+            latest[c.item_id] = c.action
+        return {k for k, v in latest.items() if v == "reject"}
+
+    # -- corrections --------------------------------------------------------------
+    def add_correction(self, **fields: Any) -> int:
+        """Store one correction (fields of :class:`CorrectionRow`); returns its id."""
+        with self.session() as s:
+            row = CorrectionRow(created_at=datetime.now(UTC).replace(tzinfo=None), **fields)
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def corrections(self, *, doc_id: str | None = None, kinds: tuple[str, ...] | None = None,
+                    item_ids: set[str] | None = None) -> list[CorrectionRow]:
+        """Corrections in the order they were made, for one document, some kinds, or some item ids."""
+        q = select(CorrectionRow).order_by(CorrectionRow.id)
+        if doc_id is not None:
+            q = q.where(CorrectionRow.doc_id == doc_id)
+        if kinds is not None:
+            q = q.where(CorrectionRow.kind.in_(kinds))
+        with self._sessions() as s:
+            if item_ids is None:
+                return list(s.scalars(q))
+            out: list[CorrectionRow] = []
+            ids = sorted(item_ids)
+            for i in range(0, len(ids), 500):
+                out.extend(s.scalars(q.where(CorrectionRow.item_id.in_(ids[i:i + 500]))))
+            return sorted(out, key=lambda c: c.id)
+
+    # -- search -------------------------------------------------------------------
+    def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Full-text search over titles and texts (SQLite FTS5 / PostgreSQL ``tsvector``).
+
+        Returns ``{"id", "title", "published", "snippet"}`` per hit, best first; in ``snippet``
+        the matched words are wrapped in U+0001 … U+0002 (the caller escapes, then marks them).
+        """
+        from counterclaim.ledger.search import search_documents
+
+        with self.engine.connect() as conn:
+            return search_documents(conn, query, limit=limit)
 
     def match_documents(self, key: str) -> list[str]:
         """Ids of the documents ``key`` names: its id, else the path it was ingested from, else an id prefix."""

@@ -1,0 +1,216 @@
+"""Analysts' corrections: confirm, reject or fix any ledger item, and apply the verdicts.
+
+A correction is anchored where re-analysis cannot move it: a per-document item (figure,
+claim, technique) by ``(kind, document, start, end)``, an attribution by its content span,
+a relation by its id (a hash of type and ends) and an entity merge by the merged entity's
+id. Verdicts live in their own table, so they survive ``analyze --all`` and ``relink``; the
+latest one per anchor wins, and ``reset`` forgets the earlier ones.
+
+    from counterclaim.corrections import correct
+    correct(ledger, "quantity", "3f…:q2", "fix", field="category", value="missing", author="ana")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from counterclaim.errors import CorrectionError
+from counterclaim.ledger.models import AttributionRow, ClaimRow, EntityLinkRow, EntityRow, QuantityRow, RelationRow
+from counterclaim.ledger.store import Ledger
+from counterclaim.records import CATEGORIES, CLAIM_TYPES, POLARITIES
+
+KINDS = ("quantity", "attribution", "claim", "technique", "relation", "entity_link")
+ACTIONS = ("confirm", "reject", "fix", "reset")
+# Fields an analyst may set, per kind, and the values each accepts (None: free text, "entity": an entity id).
+FIXABLE: dict[str, dict[str, tuple[str, ...] | str | None]] = {
+    "quantity": {"category": CATEGORIES, "subgroup": None, "counted": None},
+    "attribution": {"speaker": "entity"},
+    "claim": {"claim_type": CLAIM_TYPES, "polarity": POLARITIES, "asserter": "entity"},
+    "technique": {"label": None},
+}
+_MODELS = {"quantity": QuantityRow, "claim": ClaimRow, "attribution": AttributionRow}
+
+Anchor = tuple[Any, ...]
+
+
+@dataclass
+class Review:
+    """The standing verdict on one item: ``status`` is confirmed, rejected or corrected."""
+
+    status: str
+    by: str
+    at: str
+    fixes: dict[str, dict[str, Any]] = field(default_factory=dict)  # field -> {"to", "by", "at"}
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": self.status, "by": self.by, "at": self.at}
+        if self.fixes:
+            out["fixes"] = {k: v["to"] for k, v in self.fixes.items()}
+        return out
+
+
+def row_anchor(row: dict[str, Any]) -> Anchor | None:
+    """The anchor of a contract row (``kind`` quantity, claim, technique, attribution or relation)."""
+    kind = row.get("kind")
+    if kind in ("quantity", "claim", "technique"):
+        return (kind, row["doc"], row["start"], row["end"])
+    if kind == "attribution":
+        return (kind, row["doc"], row["content"]["start"], row["content"]["end"])
+    if kind == "relation":
+        return (kind, row["id"])
+    return None
+
+
+def _anchor(c: Any) -> Anchor:
+    if c.kind in ("relation", "entity_link"):
+        return (c.kind, c.item_id)
+    return (c.kind, c.doc_id, c.start, c.end)
+
+
+def reviews(corrections: Iterable[Any]) -> dict[Anchor, Review]:
+    """Fold corrections (oldest first) into the standing review of each anchor."""
+    out: dict[Anchor, Review] = {}
+    for c in corrections:
+        key = _anchor(c)
+        at = c.created_at.isoformat(timespec="seconds") if c.created_at else ""
+        if c.action == "reset":
+            out.pop(key, None)
+            continue
+        r = out.setdefault(key, Review(status="confirmed", by=c.author, at=at))
+        r.by, r.at = c.author, at
+        if c.action == "reject":
+            r.status = "rejected"
+        elif c.action == "confirm":
+            r.status = "corrected" if r.fixes else "confirmed"
+        elif c.action == "fix" and c.field:
+            r.fixes[c.field] = {"to": c.value, "by": c.author, "at": at}
+            r.status = "corrected"
+    return out
+
+
+def apply(rows: Iterable[dict[str, Any]], review_map: dict[Anchor, Review], *,
+          drop_rejected: bool) -> Iterator[dict[str, Any]]:
+    """Rows with their fixes applied and a ``review`` field; rejected ones left out when ``drop_rejected``.
+
+    A relation whose end is a rejected item is rejected with it.
+    """
+    rejected_ids: set[str] = set()
+    for row in rows:
+        key = row_anchor(row)
+        r = review_map.get(key) if key else None
+        if row.get("kind") == "relation" and (row["a"] in rejected_ids or row["b"] in rejected_ids):
+            r = r if r and r.status == "rejected" else Review(status="rejected", by="", at="")
+        if r is None:
+            yield row
+            continue
+        if r.status == "rejected":
+            rejected_ids.add(row.get("id", ""))
+            if drop_rejected:
+                continue
+        for name, fix in r.fixes.items():
+            if row["kind"] == "attribution" and name == "speaker":
+                row["speaker"] = fix["to"]
+            elif name in row:
+                row[name] = fix["to"]
+        row["review"] = r.as_dict()
+        yield row
+
+
+def _item(ledger: Ledger, kind: str, item_id: str) -> tuple[str | None, int | None, int | None]:
+    """(doc, start, end) of an item, checking that it exists."""
+    with ledger.session() as s:
+        if kind in _MODELS:
+            row = s.get(_MODELS[kind], item_id)
+            if row is not None:
+                if kind == "attribution":
+                    return row.doc_id, row.content_start, row.content_end
+                return row.doc_id, row.start, row.end
+        elif kind == "relation":
+            if s.get(RelationRow, item_id) is not None:
+                return None, None, None
+        elif kind == "entity_link":
+            if s.get(EntityLinkRow, item_id) is not None:
+                return None, None, None
+    raise CorrectionError(f"no {kind} {item_id!r} in the ledger", code="E503")
+
+
+def correct(ledger: Ledger, kind: str, item_id: str, action: str, *, author: str, field: str | None = None,
+            value: str | None = None, source: str = "web", note: str = "") -> int:
+    """Record one verdict on one item and return its id.
+
+    Raises:
+        CorrectionError: E501 unknown kind, E502 unknown action, E503 no such item,
+            E504 a field that cannot be fixed for this kind, E505 a value it does not accept.
+    """
+    if kind not in KINDS:
+        raise CorrectionError(f"unknown item kind {kind!r}; choose one of: {', '.join(KINDS)}", code="E501")
+    if action not in ACTIONS:
+        raise CorrectionError(f"unknown action {action!r}; choose one of: {', '.join(ACTIONS)}", code="E502")
+    author = (author or "").strip()[:200] or "anonymous"
+    if kind == "technique":  # techniques are not extracted yet; nothing to anchor a verdict to
+        raise CorrectionError(f"no technique {item_id!r} in the ledger", code="E503")
+    doc_id, start, end = _item(ledger, kind, item_id)
+    if action == "fix":
+        allowed = FIXABLE.get(kind, {})
+        if field not in allowed:
+            names = ", ".join(allowed) or "none"
+            raise CorrectionError(f"cannot fix field {field!r} of a {kind}; fixable: {names}", code="E504")
+        value = (value or "").strip() or None
+        accepted = allowed[field]
+        if accepted == "entity":
+            with ledger.session() as s:
+                if value is None or s.get(EntityRow, value) is None:
+                    raise CorrectionError(f"no entity {value!r} in the ledger for {field}", code="E505")
+        elif isinstance(accepted, tuple) and value not in accepted:
+            raise CorrectionError(f"{field} {value!r} is not one of: {', '.join(accepted)}", code="E505")
+    else:
+        field = value = None
+    return ledger.add_correction(kind=kind, item_id=item_id, doc_id=doc_id, start=start, end=end, action=action,
+                                 field=field, value=value, author=author, source=source, note=note[:2000])
+
+
+def review_map(ledger: Ledger, *, doc_id: str | None = None) -> dict[Anchor, Review]:
+    """Standing reviews of the whole ledger, or of one document's items plus every relation."""
+    if doc_id is None:
+        return reviews(ledger.corrections())
+    return reviews(sorted([*ledger.corrections(doc_id=doc_id),
+                           *ledger.corrections(kinds=("relation", "entity_link"))], key=lambda c: c.id))
+
+
+def history(ledger: Ledger, *, limit: int = 200) -> list[dict[str, Any]]:
+    """The latest corrections, newest first, as plain dicts."""
+    rows = ledger.corrections()[-limit:]
+    return [{"id": c.id, "kind": c.kind, "item": c.item_id, "doc": c.doc_id, "start": c.start, "end": c.end,
+             "action": c.action, "field": c.field, "value": c.value, "author": c.author, "source": c.source,
+             "note": c.note, "at": c.created_at.isoformat(timespec="seconds")} for c in reversed(rows)]
+
+
+def rejected_counts(ledger: Ledger) -> dict[str, int]:
+    """How many current items of each kind stand rejected, relations to them included (export meta counts)."""
+    standing = [k for k, r in review_map(ledger).items() if r.status == "rejected"]
+    if not standing:
+        return {}
+    ids: dict[str, set[str]] = {"quantity": set(), "claim": set(), "attribution": set(), "relation": set()}
+    with ledger.session() as s:
+        for key in standing:
+            kind = key[0]
+            if kind in ("quantity", "claim"):
+                m = _MODELS[kind]
+                ids[kind].update(s.scalars(select(m.id).where(m.doc_id == key[1], m.start == key[2],
+                                                              m.end == key[3])))
+            elif kind == "attribution":
+                ids[kind].update(s.scalars(select(AttributionRow.id).where(
+                    AttributionRow.doc_id == key[1], AttributionRow.content_start == key[2],
+                    AttributionRow.content_end == key[3])))
+            elif kind == "relation" and s.get(RelationRow, key[1]) is not None:
+                ids[kind].add(key[1])
+        items = sorted(ids["quantity"] | ids["claim"] | ids["attribution"])
+        for i in range(0, len(items), 400):
+            chunk = items[i:i + 400]
+            ids["relation"].update(s.scalars(select(RelationRow.id).where(
+                RelationRow.a.in_(chunk) | RelationRow.b.in_(chunk))))
+    return {k: len(v) for k, v in ids.items() if v}
