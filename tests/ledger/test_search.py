@@ -1,0 +1,77 @@
+"""Full-text search: the same results shape on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from counterclaim.ingest.document import Document
+from counterclaim.ledger.store import Ledger
+
+TEXTS = {
+    "kivu.txt": "Goma, 3 December 2022. Fighters killed 131 civilians in Kishishe, North Kivu, the UN mission said.",
+    "idlib.txt": "Idlib, 5 March 2020. Shelling displaced nearly 900,000 people; the camps near the border are full.",
+    "cauca.txt": "Popayán, 12 June 2021. The Ombudsman's office counted 45 social leaders killed in Cauca this year.",
+}
+
+
+def _backends():
+    yield pytest.param("sqlite", id="sqlite")
+    yield pytest.param("postgresql", id="postgresql", marks=[
+        pytest.mark.postgres,
+        pytest.mark.skipif(not os.environ.get("COUNTERCLAIM_TEST_PG_URL"), reason="COUNTERCLAIM_TEST_PG_URL not set")])
+
+
+@pytest.fixture(params=list(_backends()))
+def ledger(request, tmp_path):
+    if request.param == "sqlite":
+        led = Ledger(str(tmp_path / "search.db"))
+    else:
+        led = Ledger(os.environ["COUNTERCLAIM_TEST_PG_URL"])
+        with led.engine.begin() as conn:
+            for table in ("corrections", "relations", "entity_links", "quantities", "attributions", "claims",
+                          "mentions", "entity_aliases", "documents", "entities"):
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+    for path, text in TEXTS.items():
+        led.add_document(Document(text=text, path=path), None)
+    yield led
+    led.close()
+
+
+def _paths(led, hits):
+    ids = {h["id"] for h in hits}
+    return sorted(d.path for d in led.documents() if d.id in ids)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("killed", ["cauca.txt", "kivu.txt"]),
+        ("Kishishe", ["kivu.txt"]),
+        ("killed Cauca", ["cauca.txt"]),          # every word must match
+        ("KILLED cauca", ["cauca.txt"]),          # case-insensitive
+        ("displaced camps", ["idlib.txt"]),
+        ("nothing-here-at-all", []),
+        ('"killed', ["cauca.txt", "kivu.txt"]),   # query syntax characters are plain text
+        ("killed*", ["cauca.txt", "kivu.txt"]),
+        ("NEAR(killed Cauca)", []),               # NEAR is just a word, and no text has it
+        ("title:killed", []),                     # no column filters: 'title' is just a word
+        ("", []),
+        ("  ¿?  ", []),
+    ],
+)
+def test_search_finds_every_word_and_ignores_query_syntax(ledger, query, expected):
+    assert _paths(ledger, ledger.search(query)) == expected
+
+
+def test_snippet_marks_the_match_and_keeps_the_text(ledger):
+    (hit,) = ledger.search("Kishishe")
+    assert "\x01Kishishe\x02" in hit["snippet"]
+    assert hit["snippet"].replace("\x01", "").replace("\x02", "") in TEXTS["kivu.txt"] or "…" in hit["snippet"]
+
+
+def test_documents_added_later_are_searchable(ledger):
+    ledger.add_document(Document(text="Bunia, 2 February 2023. 60 displaced people were killed at the Plaine Savo "
+                                      "camp.", path="ituri.txt"), None)
+    assert _paths(ledger, ledger.search("Savo")) == ["ituri.txt"]
