@@ -1,0 +1,66 @@
+"""Make the README's screenshots of the web reader (Playwright + Debian's Chromium).
+
+    .venv/bin/python docs/screenshot.py            # ingests examples/ into a temp ledger, writes docs/*.png
+    .venv/bin/python docs/screenshot.py --db counterclaim.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", help="ledger to show (default: the seeds in examples/, ingested into a temp ledger)")
+    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    args = ap.parse_args()
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from counterclaim.api import ingest, open_ledger
+    from counterclaim.web import create_app
+
+    db = args.db
+    if db is None:
+        db = str(Path(tempfile.mkdtemp()) / "seeds.db")
+        ingest(open_ledger(db), [HERE.parent / "examples"])
+    ledger = open_ledger(db)
+    first = next(r for r in ledger.document_summaries() if Path(str(r["path"])).name.startswith("000"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(db, read_only=True), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=args.chromium, headless=True, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/documents/{first['id']}")
+        fig = page.locator("#doc-text .item-quantity.cat-killed", has_text="613").first
+        fig.scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -250)")
+        fig.hover()
+        page.screenshot(path=str(HERE / "web-document.png"))
+        for name, path in (("web-claims.png", "/claims"), ("web-figures.png", "/figures")):
+            page.goto(base + path)
+            page.screenshot(path=str(HERE / name))
+        browser.close()
+    server.should_exit = True
+    print("wrote", ", ".join(str(p.relative_to(HERE.parent)) for p in sorted(HERE.glob("web-*.png"))))
+
+
+if __name__ == "__main__":
+    main()
