@@ -12,14 +12,24 @@ latest one per anchor wins, and ``reset`` forgets the earlier ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from counterclaim.errors import CorrectionError
-from counterclaim.ledger.models import AttributionRow, ClaimRow, EntityLinkRow, EntityRow, QuantityRow, RelationRow
+from counterclaim.ledger.models import (
+    AttributionRow,
+    ClaimRow,
+    CorrectionRow,
+    DocumentRow,
+    EntityLinkRow,
+    EntityRow,
+    QuantityRow,
+    RelationRow,
+)
 from counterclaim.ledger.store import Ledger
 from counterclaim.records import CATEGORIES, CLAIM_TYPES, POLARITIES
 
@@ -35,6 +45,7 @@ FIXABLE: dict[str, dict[str, tuple[str, ...] | str | None]] = {
 _MODELS = {"quantity": QuantityRow, "claim": ClaimRow, "attribution": AttributionRow}
 
 Anchor = tuple[Any, ...]
+_DOC_PREFIX = re.compile(r"([0-9a-f]{16})(?::|$)")  # a relation end that is a document or one of its items
 
 
 @dataclass
@@ -181,12 +192,105 @@ def review_map(ledger: Ledger, *, doc_id: str | None = None) -> dict[Anchor, Rev
                            *ledger.corrections(kinds=("relation", "entity_link"))], key=lambda c: c.id))
 
 
-def history(ledger: Ledger, *, limit: int = 200) -> list[dict[str, Any]]:
-    """The latest corrections, newest first, as plain dicts."""
-    rows = ledger.corrections()[-limit:]
-    return [{"id": c.id, "kind": c.kind, "item": c.item_id, "doc": c.doc_id, "start": c.start, "end": c.end,
-             "action": c.action, "field": c.field, "value": c.value, "author": c.author, "source": c.source,
-             "note": c.note, "at": c.created_at.isoformat(timespec="seconds")} for c in reversed(rows)]
+def review_of(ledger: Ledger, kind: str, item_id: str) -> dict[str, Any] | None:
+    """The standing review of one item (as in a row's ``review`` field), or None when unreviewed.
+
+    Raises:
+        CorrectionError: E501 unknown kind, E503 no such item.
+    """
+    if kind not in KINDS:
+        raise CorrectionError(f"unknown item kind {kind!r}; choose one of: {', '.join(KINDS)}", code="E501")
+    if kind == "technique":
+        raise CorrectionError(f"no technique {item_id!r} in the ledger", code="E503")
+    doc_id, start, end = _item(ledger, kind, item_id)
+    if doc_id is None:
+        found = reviews(ledger.corrections(kinds=(kind,), item_ids={item_id}))
+        key: Anchor = (kind, item_id)
+    else:
+        found = review_map(ledger, doc_id=doc_id)
+        key = (kind, doc_id, start, end)
+    r = found.get(key)
+    return r.as_dict() if r else None
+
+
+def _as_dict(c: CorrectionRow) -> dict[str, Any]:
+    return {"id": c.id, "kind": c.kind, "item": c.item_id, "doc": c.doc_id, "start": c.start, "end": c.end,
+            "action": c.action, "field": c.field, "value": c.value, "author": c.author, "source": c.source,
+            "note": c.note, "at": c.created_at.isoformat(timespec="seconds") if c.created_at else ""}
+
+
+def history(ledger: Ledger, *, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    """The latest corrections, newest first, as plain dicts (``limit`` rows after skipping ``offset``)."""
+    with ledger.session() as s:
+        q = select(CorrectionRow).order_by(CorrectionRow.id.desc()).limit(max(0, limit)).offset(max(0, offset))
+        return [_as_dict(c) for c in s.scalars(q)]
+
+
+def _current_items(s: Any, rows: list[dict[str, Any]]) -> None:
+    """Add ``text`` (what the item says now) and ``current`` (its id now, or None) to history rows."""
+    wanted: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        r["text"], r["current"] = None, None
+        if r["kind"] in _MODELS and r["doc"]:
+            wanted.setdefault((r["kind"], r["doc"]), []).append(r)
+    for (kind, doc), group in wanted.items():
+        m = _MODELS[kind]
+        if kind == "attribution":
+            cols = (m.id, m.content_start, m.content_end, m.content_text)
+        else:
+            cols = (m.id, m.start, m.end, m.text)
+        spans = {(r["start"], r["end"]) for r in group}
+        found = {(a, b): (i, t) for i, a, b, t in s.execute(select(*cols).where(m.doc_id == doc))
+                 if (a, b) in spans}
+        for r in group:
+            r["current"], r["text"] = found.get((r["start"], r["end"]), (None, None))
+        if any(r["text"] is None for r in group):  # the item is gone: show what the text says there
+            text = s.scalar(select(DocumentRow.text).where(DocumentRow.id == doc)) or ""
+            for r in group:
+                if r["text"] is None and r["start"] is not None:
+                    r["text"] = text[r["start"]:r["end"]]
+    relations = {r["item"] for r in rows if r["kind"] == "relation"}
+    if relations:
+        rel = {x.id: x for x in s.scalars(select(RelationRow).where(RelationRow.id.in_(relations)))}
+        for r in rows:
+            if r["kind"] == "relation" and r["item"] in rel:
+                x = rel[r["item"]]
+                r["current"], r["text"] = x.id, f"{x.type}: {x.a} → {x.b}"
+                m = _DOC_PREFIX.match(x.a) or _DOC_PREFIX.match(x.b)
+                r["doc"] = r["doc"] or (m.group(1) if m else None)
+    links = {r["item"] for r in rows if r["kind"] == "entity_link"}
+    if links:
+        got = {x.entity_id: x for x in s.scalars(select(EntityLinkRow).where(EntityLinkRow.entity_id.in_(links)))}
+        for r in rows:
+            if r["kind"] == "entity_link" and r["item"] in got:
+                r["current"], r["text"] = r["item"], f"{r['item']} = {got[r['item']].canonical_id}"
+
+
+def history_page(ledger: Ledger, *, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+    """One page of the history for the corrections page: rows (newest first), paging and counts.
+
+    Each row also has ``text`` (the item's text, or the document's text at its span when the
+    item is gone), ``current`` (the item's id now, after any re-analysis; None when no item
+    stands at that anchor) and ``title`` (its document's title). ``counts`` holds how many
+    corrections were made per action, kind and source (SQL aggregates).
+    """
+    per_page = max(1, min(per_page, 500))
+    with ledger.session() as s:
+        total = s.scalar(select(func.count()).select_from(CorrectionRow)) or 0
+        pages = max(1, -(-total // per_page))
+        page = max(1, min(page, pages))
+        rows = [_as_dict(c) for c in s.scalars(select(CorrectionRow).order_by(CorrectionRow.id.desc())
+                                                 .limit(per_page).offset((page - 1) * per_page))]
+        _current_items(s, rows)
+        docs = {r["doc"] for r in rows if r["doc"]}
+        titles = dict(s.execute(select(DocumentRow.id, DocumentRow.title).where(DocumentRow.id.in_(docs)))
+                      .all()) if docs else {}
+        for r in rows:
+            r["title"] = titles.get(r["doc"]) if r["doc"] else None
+        counts = {name: {k: n for k, n in s.execute(select(col, func.count()).group_by(col).order_by(col))}
+                  for name, col in (("action", CorrectionRow.action), ("kind", CorrectionRow.kind),
+                                    ("source", CorrectionRow.source))}
+    return {"items": rows, "page": page, "pages": pages, "per_page": per_page, "total": total, "counts": counts}
 
 
 def rejected_counts(ledger: Ledger) -> dict[str, int]:
