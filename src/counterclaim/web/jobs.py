@@ -1,0 +1,246 @@
+"""A small in-process registry of ingest jobs, run one at a time in a background thread.
+
+The upload page stores each uploaded file under a generated name in a private temporary
+directory, then :meth:`JobRegistry.submit` queues a job over those files. One worker
+thread per registry (one registry per app) runs the jobs in order: a second upload waits
+until the first is done. Each file goes through :func:`counterclaim.api.ingest` on its
+own (so its outcome and the progress are known as soon as it is stored); the new
+documents are linked to the ledger once at the end. The temporary directory is removed
+when the job ends, whatever happens.
+
+Everything a page shows comes from :meth:`JobRegistry.snapshot`, a plain dict copied
+under the registry's lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import re
+import secrets
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from counterclaim.errors import CounterclaimError
+
+log = logging.getLogger(__name__)
+
+JOB_ID = re.compile(r"^[0-9a-f]{16}$")
+KEEP_JOBS = 50  # finished jobs remembered (the oldest are forgotten first)
+DISPLAY_PREFIX = "upload/"
+
+
+@dataclass
+class FileJob:
+    """One uploaded file and what became of it.
+
+    ``path`` is the generated file in the job's temporary directory, or None when the
+    upload itself was refused (``failed`` then already holds the reason).
+    """
+
+    name: str
+    size: int
+    path: Path | None = None
+    note: str = ""  # appended to a failure's message (e.g. "'.exe' is not an accepted type")
+    status: str = "waiting"  # waiting, analysing, added, skipped, failed, not processed
+    added: list[str] = field(default_factory=list)
+    skipped: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def shown(self) -> str:
+        """The display path given to the library (never a filesystem path)."""
+        return DISPLAY_PREFIX + self.name
+
+    def fail(self, code: str, message: str, where: str | None = None) -> None:
+        self.failed.append({"code": code, "message": message + self.note, "path": where or self.shown})
+
+    def settle(self) -> None:
+        self.status = "added" if self.added else "skipped" if self.skipped else "failed" if self.failed else "empty"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "size": self.size, "status": self.status, "added": list(self.added),
+                "skipped": self.skipped, "failed": [dict(f) for f in self.failed]}
+
+
+@dataclass
+class Job:
+    """An ingest of one upload's files."""
+
+    id: str
+    files: list[FileJob]
+    tempdir: Path
+    max_bytes: int
+    state: str = "queued"  # queued, running, done, failed
+    created: float = field(default_factory=time.time)
+    started: float | None = None
+    finished: float | None = None
+    done: int = 0
+    current: str | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        added = [doc for f in self.files for doc in f.added]
+        return {
+            "id": self.id,
+            "url": f"/ingest/jobs/{self.id}",
+            "state": self.state,
+            "running": self.state in ("queued", "running"),
+            "total": len(self.files),
+            "done": self.done,
+            "current": self.current,
+            "created": _iso(self.created),
+            "started": _iso(self.started),
+            "finished": _iso(self.finished),
+            "error": self.error,
+            "counts": {
+                "added": len(added),
+                "skipped": sum(f.skipped for f in self.files),
+                "failed": sum(len(f.failed) for f in self.files),
+            },
+            "added": added,
+            "files": [f.as_dict() for f in self.files],
+        }
+
+
+def _iso(stamp: float | None) -> str | None:
+    return None if stamp is None else time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(stamp))
+
+
+class JobRegistry:
+    """Jobs of one app: submitted, queued, run in order by one worker thread, kept for display.
+
+    Args:
+        ledger: the ledger every job writes to.
+        keep: how many jobs to remember.
+    """
+
+    def __init__(self, ledger: Any, *, keep: int = KEEP_JOBS) -> None:
+        self.ledger = ledger
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._jobs: dict[str, Job] = {}
+        self._queue: queue.Queue[Job] = queue.Queue()
+        self._worker: threading.Thread | None = None
+
+    def submit(self, files: list[FileJob], tempdir: Path, *, max_bytes: int) -> dict[str, Any]:
+        """Queue a job over ``files`` (their generated paths live in ``tempdir``); return its snapshot."""
+        job = Job(id=secrets.token_hex(8), files=files, tempdir=tempdir, max_bytes=max_bytes)
+        with self._lock:
+            self._jobs[job.id] = job
+            self._forget_old()
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="counterclaim-ingest", daemon=True)
+                self._worker.start()
+            self._queue.put(job)
+            return job.as_dict()
+
+    def snapshot(self, job_id: str) -> dict[str, Any] | None:
+        """The job as a plain dict, or None when the id is malformed or unknown."""
+        if not JOB_ID.match(job_id):
+            return None
+        with self._lock:
+            job = self._jobs.get(job_id)
+            return job.as_dict() if job else None
+
+    def recent(self, limit: int = 10) -> list[dict[str, Any]]:
+        """The latest jobs first, without their per-file lists."""
+        with self._lock:
+            jobs = sorted(self._jobs.values(), key=lambda j: j.created, reverse=True)[:limit]
+            out = [j.as_dict() for j in jobs]
+        for item in out:
+            item.pop("files")
+        return out
+
+    def wait(self, job_id: str, timeout: float = 60.0) -> dict[str, Any] | None:
+        """Block until the job is over (for tests and scripts); its final snapshot."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            snap = self.snapshot(job_id)
+            if snap is None or not snap["running"]:
+                return snap
+            time.sleep(0.05)
+        return self.snapshot(job_id)
+
+    def _forget_old(self) -> None:
+        over = len(self._jobs) - self.keep
+        if over > 0:
+            old = [j for j in sorted(self._jobs.values(), key=lambda j: j.created) if j.state in ("done", "failed")]
+            for job in old[:over]:
+                del self._jobs[job.id]
+
+    # -- the worker ---------------------------------------------------------------
+    def _work(self) -> None:
+        while True:
+            job = self._queue.get()
+            try:
+                self._run(job)
+            finally:
+                self._queue.task_done()
+
+    def _run(self, job: Job) -> None:
+        with self._lock:
+            job.state, job.started = "running", time.time()
+        try:
+            self._ingest(job)
+            with self._lock:
+                job.state = "done"
+        except BaseException as exc:  # noqa: BLE001 - the job is marked failed, the worker lives on
+            log.exception("ingest job %s failed", job.id)
+            with self._lock:
+                job.state = "failed"
+                job.error = (f"[{exc.code}] {exc.message}" if isinstance(exc, CounterclaimError)
+                             else f"the ingest stopped: {type(exc).__name__}: {exc}")
+                for f in job.files:
+                    if f.status in ("waiting", "analysing"):
+                        f.status = "not processed"
+        finally:
+            shutil.rmtree(job.tempdir, ignore_errors=True)
+            with self._lock:
+                job.finished, job.current = time.time(), None
+
+    def _ingest(self, job: Job) -> None:
+        from counterclaim import api
+
+        new_docs: list[str] = []
+        for f in job.files:
+            with self._lock:
+                job.current = f.name
+            if f.path is not None:
+                report = api.ingest(self.ledger, [], files=[(f.path, f.shown)], max_bytes=job.max_bytes,
+                                    on_file=lambda _shown, f=f: self._mark(f, "analysing"), link_after=False)
+                with self._lock:
+                    f.added.extend(report.added)
+                    f.skipped += len(report.skipped)
+                    for err in report.failed:
+                        f.fail(err.code, err.message, err.path)
+                new_docs.extend(report.added)
+                f.path.unlink(missing_ok=True)
+            with self._lock:
+                f.settle()
+                job.done += 1
+        if new_docs:
+            with self._lock:
+                job.current = "linking the new documents to the ledger"
+            api.link(self.ledger, new_docs=new_docs)
+
+    def _mark(self, f: FileJob, status: str) -> None:
+        with self._lock:
+            f.status = status
+
+
+_REGISTRIES_LOCK = threading.Lock()
+
+
+def registry_of(app: Any) -> JobRegistry:
+    """The app's job registry, created on first use."""
+    with _REGISTRIES_LOCK:
+        reg = getattr(app.state, "ingest_jobs", None)
+        if reg is None:
+            reg = JobRegistry(app.state.ledger)
+            app.state.ingest_jobs = reg
+        return reg
