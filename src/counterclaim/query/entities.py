@@ -26,7 +26,7 @@ from counterclaim.ledger.store import Ledger
 from counterclaim.query.claims import annotate, json_list_has, members_of, names_of, page_info, relations_views
 
 DOCS_PER_PAGE = 50
-LIST_CAP = 100
+LIST_CAP = 50
 
 
 def canonical_entity(ledger: Ledger, entity_id: str) -> str:

@@ -20,7 +20,8 @@ from counterclaim.ledger.store import Ledger
 from counterclaim.query.claims import annotate, describe_items, members_of, names_of
 from counterclaim.records import CATEGORIES
 
-CAP = 200
+CAP = 200  # figures per group once a category is chosen
+OVERVIEW_CAP = 50  # … on the overview of every category
 NO_EVENT = "none"  # the ?event= value for figures tied to no event
 FIGURE_RELATIONS = ("figure_consistent", "figure_mismatch")
 
@@ -30,8 +31,10 @@ def _category_order(category: str) -> tuple[int, str]:
 
 
 def figures_board(ledger: Ledger, *, category: str | None = None, event: str | None = None, page: int = 1,
-                  cap: int = CAP) -> dict[str, Any]:
+                  cap: int | None = None) -> dict[str, Any]:
     """Figures per (category, event) group, at most ``cap`` per group (``page`` pages through each group).
+
+    ``cap`` defaults to 200 when a category is chosen and to 50 on the overview of all categories.
 
     Args:
         category: only this category (one of :data:`counterclaim.records.CATEGORIES`).
@@ -51,6 +54,7 @@ def figures_board(ledger: Ledger, *, category: str | None = None, event: str | N
     if category and category not in CATEGORIES:
         raise UsageError(f"category {category[:40]!r} is not one of: {', '.join(CATEGORIES)}")
     page = max(1, int(page))
+    cap = cap or (CAP if category else OVERVIEW_CAP)
     canon = ledger.canonical_map()
     cond = []
     if category:

@@ -126,7 +126,8 @@ def figures_json(request: Request,
                  event: str | None = Query(None, description="an event's entity id, or 'none' for figures tied "
                                                              "to no event"),
                  page: int = Page) -> dict[str, Any]:
-    """Figures grouped by (category, event), at most 200 per group and page, each with its value,
+    """Figures grouped by (category, event), at most 200 per group and page when a category is chosen
+    (50 on the overview of all categories), each with its value,
     range, approximation, what is counted, subgroup, source (the document's asserter), date, and
     its ``figure_consistent`` / ``figure_mismatch`` links to other figures."""
     return _figures(request, category, event, page)
