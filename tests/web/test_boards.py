@@ -246,8 +246,8 @@ def test_figures_html(client):
 def test_figure_charts_are_wellformed_svg(client):
     board = client.get("/api/figures").json()
     html = client.get("/figures").text
-    sections = re.findall(r'<section class="fig-group[^"]*"[^>]*data-category="(\w+)" data-event="([^"]*)">(.*?)</section>',
-                          html, re.S)
+    sections = re.findall(
+        r'<section class="fig-group[^"]*"[^>]*data-category="(\w+)" data-event="([^"]*)">(.*?)</section>', html, re.S)
     assert len(sections) == len(board["groups"])
     charts = 0
     for category, event, body in sections:

@@ -68,7 +68,8 @@ def names_of(s: Session, ids: set[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     keys = sorted(i for i in ids if i)
     for i in range(0, len(keys), 500):
-        out.update(s.execute(select(EntityRow.id, EntityRow.name).where(EntityRow.id.in_(keys[i:i + 500]))).tuples().all())
+        chunk = keys[i:i + 500]
+        out.update(s.execute(select(EntityRow.id, EntityRow.name).where(EntityRow.id.in_(chunk))).tuples().all())
     return out
 
 

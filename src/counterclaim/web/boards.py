@@ -149,10 +149,10 @@ def openapi_operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
                 params.append({"name": p.get("name"), "in": p.get("in"), "required": bool(p.get("required")),
                                "type": " | ".join(k for k in kinds if k) or "any",
                                "description": p.get("description") or schema.get("description") or "",
-                               "default": schema.get("default")})
+                               "default": schema.get("default") if schema.get("default") != "" else None})
             body = op.get("requestBody", {}).get("content", {})
             out.append({"path": path, "method": method.upper(), "summary": op.get("summary") or "",
-                        "description": op.get("description") or "", "tags": op.get("tags", []),
+                        "description": " ".join((op.get("description") or "").replace("``", "").split()), "tags": op.get("tags", []),
                         "parameters": params, "body": sorted(body)})
     return out
 

@@ -108,7 +108,9 @@ def figure_chart(figures: list[dict[str, Any]], *, width: int = 640, height: int
         if low is not None and high is not None and low != high:
             bars.append({"x1": round(x, 1), "x2": round(x, 1), "y1": round(y_of(float(low)), 1),
                          "y2": round(y_of(float(high)), 1), "stroke": colour})
-        label = " · ".join(x for x in (f.get("source_name") or "unattributed", d.isoformat(), str(f.get("text") or f["value"]), f.get("counted") or "", f.get("subgroup") or "") if x)
+        parts = (f.get("source_name") or "unattributed", d.isoformat(), str(f.get("text") or f["value"]),
+                 f.get("counted") or "", f.get("subgroup") or "")
+        label = " · ".join(x for x in parts if x)
         points.append({**_marker(marker, x, y, 4.5), "fill": colour, "id": f.get("id"), "label": label})
     legend = []
     for src, i in sources.items():
