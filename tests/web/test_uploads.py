@@ -297,3 +297,17 @@ def test_second_job_queues_behind_the_first(client, monkeypatch):
         gate.set()
     assert wait_job(client, first["id"])["state"] == "done"
     assert wait_job(client, second["id"])["files"][0]["failed"][0]["code"] == "E102"
+
+
+def test_idle_worker_ends_and_the_next_upload_starts_another(client, monkeypatch):
+    from counterclaim.web import jobs
+
+    monkeypatch.setattr(jobs, "IDLE_SECONDS", 0.05)
+    assert wait_job(client, upload(client, [("e.txt", b"")]).json()["id"])["state"] == "done"
+    registry = jobs.registry_of(client.app)
+    end = time.monotonic() + 10
+    while registry._worker is not None and time.monotonic() < end:
+        time.sleep(0.02)
+    assert registry._worker is None
+    job = wait_job(client, upload(client, [("f.txt", b"")]).json()["id"])
+    assert job["state"] == "done" and job["files"][0]["failed"][0]["code"] == "E102"

@@ -14,6 +14,7 @@ under the registry's lock.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import queue
 import re
@@ -21,6 +22,7 @@ import secrets
 import shutil
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 JOB_ID = re.compile(r"^[0-9a-f]{16}$")
 KEEP_JOBS = 50  # finished jobs remembered (the oldest are forgotten first)
 DISPLAY_PREFIX = "upload/"
+IDLE_SECONDS = 30.0  # an idle worker thread ends; the next upload starts a new one
 
 
 @dataclass
@@ -126,6 +129,7 @@ class JobRegistry:
         self._jobs: dict[str, Job] = {}
         self._queue: queue.Queue[Job] = queue.Queue()
         self._worker: threading.Thread | None = None
+        _LIVE.add(self)
 
     def submit(self, files: list[FileJob], tempdir: Path, *, max_bytes: int) -> dict[str, Any]:
         """Queue a job over ``files`` (their generated paths live in ``tempdir``); return its snapshot."""
@@ -133,7 +137,7 @@ class JobRegistry:
         with self._lock:
             self._jobs[job.id] = job
             self._forget_old()
-            if self._worker is None or not self._worker.is_alive():
+            if self._worker is None:
                 self._worker = threading.Thread(target=self._work, name="counterclaim-ingest", daemon=True)
                 self._worker.start()
             self._queue.put(job)
@@ -173,10 +177,24 @@ class JobRegistry:
             for job in old[:over]:
                 del self._jobs[job.id]
 
+    def _discard_pending(self) -> None:
+        """At interpreter exit, remove the temporary directories of jobs that never ran to the end."""
+        with self._lock:
+            dirs = [j.tempdir for j in self._jobs.values() if j.finished is None]
+        for d in dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
     # -- the worker ---------------------------------------------------------------
     def _work(self) -> None:
         while True:
-            job = self._queue.get()
+            try:
+                job = self._queue.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:  # submit() puts under the same lock: no job is left behind
+                    if self._queue.empty():
+                        self._worker = None
+                        return
+                continue
             try:
                 self._run(job)
             finally:
@@ -234,6 +252,13 @@ class JobRegistry:
 
 
 _REGISTRIES_LOCK = threading.Lock()
+_LIVE: weakref.WeakSet[JobRegistry] = weakref.WeakSet()
+
+
+@atexit.register
+def _discard_all_pending() -> None:
+    for reg in list(_LIVE):
+        reg._discard_pending()
 
 
 def registry_of(app: Any) -> JobRegistry:

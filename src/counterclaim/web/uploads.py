@@ -266,7 +266,12 @@ async def ingest_upload(request: Request) -> RedirectResponse:
     return RedirectResponse(job["url"], status_code=303)
 
 
-@router.post("/api/ingest", status_code=202, tags=["ingest"])
+_MULTIPART_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["files"],
+    "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}}
+
+
+@router.post("/api/ingest", status_code=202, tags=["ingest"], openapi_extra=_MULTIPART_BODY)
 async def ingest_upload_api(request: Request) -> JSONResponse:
     """Upload files (multipart/form-data, field ``files``); answers 202 with the queued job."""
     job = await receive_upload(request)

@@ -116,7 +116,7 @@
     if (state) state.textContent = job.state;
     setText("job-done", job.done);
     setText("job-total", job.total);
-    setText("job-current", job.current ? "— " + job.current : "");
+    setText("job-current", job.current ? " — " + job.current : "");
     setText("job-added", job.counts.added);
     setText("job-skipped", job.counts.skipped);
     setText("job-failed", job.counts.failed);
