@@ -1,0 +1,248 @@
+"""The document page: one document's text with every item placed in it, its side panel and its relations.
+
+:func:`segments` is the pure part: it turns a text and possibly overlapping item spans into a tree
+of nested segments (a figure inside a claim inside an attribution's content), splitting items that
+cross one another so that every character of the text appears exactly once, in order.
+:func:`document_page` gathers everything the page shows (and its JSON twin returns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from counterclaim import corrections as corr
+from counterclaim.errors import LedgerError
+from counterclaim.ledger.models import AttributionRow, ClaimRow, DocumentRow, EntityRow, QuantityRow, RelationRow
+from counterclaim.ledger.store import Ledger
+from counterclaim.records import CATEGORIES, CLAIM_TYPES
+
+# Outermost first when two items cover the same characters.
+KIND_RANK = {"attribution": 0, "claim": 1, "mention": 2, "quantity": 3}
+RELATION_TYPES = ("same_claim", "supports", "contradicts", "rebuts", "figure_consistent", "figure_mismatch")
+_CHUNK = 400
+
+
+@dataclass(frozen=True)
+class Span:
+    """An item's place in the text: ``[start, end)``, its ``kind`` and ``id``."""
+
+    start: int
+    end: int
+    kind: str
+    id: str
+
+
+Segment = str | dict[str, Any]  # text, or {"kind", "id", "part", "children": [Segment, ...]}
+
+
+def _order(s: Span) -> tuple[int, int, int, str]:
+    return (s.start, -s.end, KIND_RANK.get(s.kind, 9), s.id)
+
+
+def segments(text: str, spans: Iterable[Span]) -> list[Segment]:
+    """Nest ``spans`` over ``text``: a list of plain strings and item nodes, recursively.
+
+    An item that starts inside another and ends after it is split at the outer item's end; the
+    pieces carry ``part`` 0, 1, ... (only part 0 carries the item's explanation on the page).
+    Spans are clipped to the text; empty ones are dropped. Joining the strings of the tree in
+    order gives back ``text`` exactly.
+    """
+    n = len(text)
+    clipped = [Span(max(0, min(s.start, n)), max(0, min(s.end, n)), s.kind, s.id) for s in spans]
+    parts: dict[str, int] = {}
+    return _build(text, 0, n, sorted((s for s in clipped if s.end > s.start), key=_order), parts)
+
+
+def _build(text: str, lo: int, hi: int, spans: list[Span], parts: dict[str, int]) -> list[Segment]:
+    """Segments of ``text[lo:hi]``; ``spans`` lie within ``[lo, hi)`` and are sorted by :func:`_order`."""
+    out: list[Segment] = []
+    pos = lo
+    while spans:
+        top, rest = spans[0], spans[1:]
+        if top.start > pos:
+            out.append(text[pos:top.start])
+        inside: list[Span] = []
+        after: list[Span] = []
+        for s in rest:
+            if s.start >= top.end:
+                after.append(s)
+            elif s.end <= top.end:
+                inside.append(s)
+            else:  # crosses the end of ``top``: split there
+                inside.append(Span(s.start, top.end, s.kind, s.id))
+                after.append(Span(top.end, s.end, s.kind, s.id))
+        key = f"{top.kind}\0{top.id}"
+        part = parts.get(key, 0)
+        parts[key] = part + 1
+        out.append({"kind": top.kind, "id": top.id, "part": part,
+                    "children": _build(text, top.start, top.end, inside, parts)})
+        pos = top.end
+        spans = sorted(after, key=_order)
+    if pos < hi:
+        out.append(text[pos:hi])
+    return out
+
+
+def flatten(tree: Sequence[Segment]) -> str:
+    """The text a segment tree covers (the inverse of :func:`segments`)."""
+    return "".join(node if isinstance(node, str) else flatten(node["children"]) for node in tree)
+
+
+def strength(checkworthy: float | None) -> str:
+    """A check-worthiness band for the underline: low (< 0.4), mid (< 0.7) or high."""
+    cw = checkworthy or 0.0
+    return "high" if cw >= 0.7 else "mid" if cw >= 0.4 else "low"
+
+
+def resolve_document(ledger: Ledger, key: str) -> str:
+    """The id of the one document ``key`` names (id, ingest path or unique id prefix).
+
+    Raises:
+        LedgerError: E203 when no document, or more than one, matches.
+    """
+    hits = ledger.match_documents(key) if key else []
+    if len(hits) != 1:
+        raise LedgerError(f"{'no' if not hits else len(hits)} document(s) match {key!r}", code="E203")
+    return hits[0]
+
+
+def _status(row: dict[str, Any]) -> str | None:
+    review = row.get("review")
+    return review["status"] if review else None
+
+
+def document_page(ledger: Ledger, key: str) -> dict[str, Any]:
+    """Everything the document page shows, as plain data.
+
+    Returns ``{"document", "entities", "figures", "attributions", "claims", "mentions", "techniques",
+    "segments", "relations", "categories", "claim_types"}``; items carry their ``review`` (if any)
+    and display helpers (``status``, entity names, ``strength``).
+
+    Raises:
+        LedgerError: E203 for an unknown (or ambiguous) document.
+    """
+    from counterclaim.export.rows import document_view
+
+    doc_id = resolve_document(ledger, key)
+    view = document_view(ledger, doc_id, corrections="annotate")
+    if view is None:  # deleted between the two queries
+        raise LedgerError(f"no document {key!r}", code="E203")
+    names = {e["id"]: e["name"] for e in view["entity"]}
+    doc = dict(view["document"])
+    doc["asserter_name"] = names.get(doc["asserter"]) if doc["asserter"] else None
+    doc["url_is_web"] = bool(doc.get("url")) and str(doc["url"]).lower().startswith(("http://", "https://"))
+    doc.pop("why", None)
+
+    def name(eid: str | None) -> str | None:
+        return None if eid is None else names.get(eid, eid)
+
+    figures = [{"review": None, **q, "status": _status(q)} for q in view["quantity"]]
+    attributions = [{"review": None, **a, "status": _status(a), "speaker_name": name(a["speaker"]),
+                     "via_names": [name(v) for v in a["via"]]} for a in view["attribution"]]
+    claims = [{"review": None, **c, "status": _status(c), "asserter_name": name(c["asserter"]), "strength": strength(c["checkworthy"]),
+               "about_names": [name(x) for x in c["about"]]} for c in view["claim"]]
+    mentions = [{**m, "status": None, "entity_name": name(m["entity"])} for m in view["mention"]]
+    techniques = list(view.get("technique", []))
+    spans = [Span(q["start"], q["end"], "quantity", q["id"]) for q in figures]
+    spans += [Span(a["content"]["start"], a["content"]["end"], "attribution", a["id"]) for a in attributions]
+    spans += [Span(c["start"], c["end"], "claim", c["id"]) for c in claims]
+    spans += [Span(m["start"], m["end"], "mention", m["id"]) for m in mentions]
+    item_ids = [doc_id, *(q["id"] for q in figures), *(a["id"] for a in attributions), *(c["id"] for c in claims)]
+    texts = {q["id"]: q["text"] for q in figures} | {c["id"]: c["text"] for c in claims}
+    texts |= {a["id"]: a["content"]["text"] for a in attributions} | {doc_id: doc["title"] or doc_id}
+    rejected = {i["id"] for i in [*figures, *attributions, *claims] if i["status"] == "rejected"}
+    return {
+        "document": doc,
+        "entities": sorted(view["entity"], key=lambda e: (e["name"].lower(), e["id"])),
+        "figures": figures,
+        "attributions": attributions,
+        "claims": claims,
+        "mentions": mentions,
+        "techniques": techniques,
+        "segments": segments(doc["text"], spans),
+        "relations": related(ledger, doc_id, item_ids, texts, rejected),
+        "categories": list(CATEGORIES),
+        "claim_types": list(CLAIM_TYPES),
+    }
+
+
+def related(ledger: Ledger, doc_id: str, item_ids: Sequence[str], texts: dict[str, str],
+            rejected: set[str] = frozenset()) -> list[dict[str, Any]]:  # type: ignore[assignment]
+    """Relations touching the document or its items, each with the other side described.
+
+    Every row: ``{"id", "type", "score", "evidence", "review", "this": {"kind", "id", "text"},
+    "other": {"kind", "id", "text", "doc", "title", "published", "asserter", "asserter_name"}}``;
+    ``other["doc"]`` is None for an entity (a work outside the ledger).
+    """
+    ids = list(dict.fromkeys(item_ids))
+    rels: dict[str, RelationRow] = {}
+    with ledger.session() as s:
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i:i + _CHUNK]
+            q = (select(RelationRow).where(RelationRow.type.in_(RELATION_TYPES))
+                 .where(RelationRow.a.in_(chunk) | RelationRow.b.in_(chunk)))
+            for r in s.scalars(q):
+                rels[r.id] = r
+        mine = set(ids)
+        pairs = [(r, r.a, r.b) if r.a in mine else (r, r.b, r.a) for r in rels.values()]
+        others = _describe(s, ledger, {o for _r, _t, o in pairs})
+    reviews = corr.reviews(ledger.corrections(kinds=("relation",), item_ids=set(rels))) if rels else {}
+    out = []
+    for r, this, other in pairs:
+        review = reviews.get(("relation", r.id))
+        if this in rejected and (review is None or review.status != "rejected"):
+            review = corr.Review(status="rejected", by="", at="")
+        out.append({"id": r.id, "type": r.type, "score": round(r.score, 3), "evidence": r.evidence,
+                    "review": review.as_dict() if review else None,
+                    "status": review.status if review else None,
+                    "this": {"kind": _kind_of(this, doc_id), "id": this, "text": texts.get(this, this)},
+                    "other": others.get(other, {"kind": "unknown", "id": other, "text": other, "doc": None})})
+    out.sort(key=lambda x: (RELATION_TYPES.index(x["type"]), -x["score"], x["id"]))
+    return out
+
+
+def _kind_of(item_id: str, doc_id: str) -> str:
+    if item_id == doc_id:
+        return "document"
+    tail = item_id.rsplit(":", 1)[-1][:1]
+    return {"c": "claim", "q": "quantity", "a": "attribution"}.get(tail, "item")
+
+
+def _describe(s: Any, ledger: Ledger, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """For each id (claim, figure, attribution, document or entity): its text and its document's metadata."""
+    out: dict[str, dict[str, Any]] = {}
+    if not ids:
+        return out
+    wanted = sorted(ids)
+    for model, kind in ((ClaimRow, "claim"), (QuantityRow, "quantity")):
+        for row in s.scalars(select(model).where(model.id.in_(wanted))):
+            out[row.id] = {"kind": kind, "id": row.id, "text": row.text, "doc": row.doc_id}
+    for row in s.scalars(select(AttributionRow).where(AttributionRow.id.in_(wanted))):
+        out[row.id] = {"kind": "attribution", "id": row.id, "text": row.content_text, "doc": row.doc_id}
+    for row in s.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(wanted))):
+        out[row] = {"kind": "document", "id": row, "text": "", "doc": row}
+    canon = ledger.canonical_map()
+    rest = [i for i in wanted if i not in out]
+    if rest:
+        for e in s.scalars(select(EntityRow).where(EntityRow.id.in_([canon.get(i, i) for i in rest]))):
+            for i in rest:
+                if canon.get(i, i) == e.id:
+                    out[i] = {"kind": "entity", "id": e.id, "text": e.name, "doc": None, "entity_type": e.type}
+    docs = {o["doc"] for o in out.values() if o["doc"]}
+    meta: dict[str, dict[str, Any]] = {}
+    if docs:
+        q = (select(DocumentRow.id, DocumentRow.title, DocumentRow.published, DocumentRow.asserter_id,
+                    EntityRow.name).outerjoin(EntityRow, EntityRow.id == DocumentRow.asserter_id)
+             .where(DocumentRow.id.in_(sorted(docs))))
+        for did, title, published, asserter, aname in s.execute(q):
+            meta[did] = {"title": title, "published": published, "asserter": canon.get(asserter, asserter),
+                         "asserter_name": aname}
+    for o in out.values():
+        o.update(meta.get(o["doc"], {"title": None, "published": None, "asserter": None, "asserter_name": None}))
+        if o["kind"] == "document":
+            o["text"] = o["title"] or o["id"]
+    return out

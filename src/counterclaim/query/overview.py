@@ -1,0 +1,104 @@
+"""The overview page, the document listing and search: SQL aggregates and limits only."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sqlalchemy import func, select
+
+from counterclaim.ledger.models import (
+    AttributionRow,
+    ClaimRow,
+    CorrectionRow,
+    DocumentRow,
+    EntityLinkRow,
+    EntityRow,
+    QuantityRow,
+    RelationRow,
+)
+from counterclaim.ledger.store import Ledger
+
+LATEST = 20
+PER_PAGE = 50
+
+
+def _count(s: Any, model: Any, *where: Any) -> int:
+    return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def overview(ledger: Ledger) -> dict[str, Any]:
+    """Counts per kind, the date range, documents per asserter / type / outlet and the latest documents."""
+    canon = ledger.canonical_map()
+    with ledger.session() as s:
+        merged = select(EntityLinkRow.entity_id)
+        counts = {
+            "documents": _count(s, DocumentRow),
+            "entities": _count(s, EntityRow, EntityRow.id.not_in(merged)),
+            "claims": _count(s, ClaimRow),
+            "figures": _count(s, QuantityRow),
+            "attributions": _count(s, AttributionRow),
+            "relations": _count(s, RelationRow),
+            "corrections": _count(s, CorrectionRow),
+        }
+        first, last = s.execute(select(func.min(DocumentRow.published), func.max(DocumentRow.published))
+                                .where(DocumentRow.published.is_not(None))).one()
+        per_asserter: dict[str | None, int] = {}
+        for asserter, n in s.execute(select(DocumentRow.asserter_id, func.count()).group_by(DocumentRow.asserter_id)):
+            key = canon.get(asserter, asserter) if asserter else None
+            per_asserter[key] = per_asserter.get(key, 0) + n
+        names = dict(s.execute(select(EntityRow.id, EntityRow.name)
+                               .where(EntityRow.id.in_([k for k in per_asserter if k]))).tuples().all()) if per_asserter else {}
+        asserters = sorted(({"id": k, "name": names.get(k, k) if k else None, "documents": n}
+                            for k, n in per_asserter.items()),
+                           key=lambda r: (r["id"] is None, -r["documents"], (r["name"] or "").lower()))
+        doc_types = [{"doc_type": t, "documents": n} for t, n in s.execute(
+            select(DocumentRow.doc_type, func.count().label("n")).group_by(DocumentRow.doc_type)
+            .order_by(func.count().desc(), DocumentRow.doc_type))]
+        outlets = [{"outlet": o, "documents": n} for o, n in s.execute(
+            select(DocumentRow.outlet, func.count().label("n")).group_by(DocumentRow.outlet)
+            .order_by(func.count().desc(), DocumentRow.outlet))]
+        latest = _listing(s, canon, limit=LATEST, offset=0)
+    return {"counts": counts, "published": {"first": first, "last": last}, "asserters": asserters,
+            "doc_types": doc_types, "outlets": outlets, "latest": latest}
+
+
+def _listing(s: Any, canon: dict[str, str], *, limit: int, offset: int) -> list[dict[str, Any]]:
+    """Documents newest first (undated last), with their asserter's name."""
+    q = (select(DocumentRow.id, DocumentRow.title, DocumentRow.published, DocumentRow.doc_type,
+                DocumentRow.outlet, DocumentRow.asserter_id, EntityRow.name)
+         .outerjoin(EntityRow, EntityRow.id == DocumentRow.asserter_id)
+         .order_by(DocumentRow.published.is_(None), DocumentRow.published.desc(), DocumentRow.ingested_at.desc(),
+                   DocumentRow.id)
+         .limit(limit).offset(offset))
+    return [{"id": i, "title": title, "published": published, "doc_type": doc_type, "outlet": outlet,
+             "asserter": canon.get(asserter, asserter) if asserter else None, "asserter_name": name}
+            for i, title, published, doc_type, outlet, asserter, name in s.execute(q)]
+
+
+def documents_page(ledger: Ledger, page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any]:
+    """One page of the document listing: ``{"page", "pages", "per_page", "total", "documents"}``."""
+    per_page = max(1, min(int(per_page), 500))
+    canon = ledger.canonical_map()
+    with ledger.session() as s:
+        total = _count(s, DocumentRow)
+        pages = max(1, math.ceil(total / per_page))
+        page = max(1, min(int(page), pages))
+        docs = _listing(s, canon, limit=per_page, offset=(page - 1) * per_page)
+    return {"page": page, "pages": pages, "per_page": per_page, "total": total, "documents": docs}
+
+
+def search(ledger: Ledger, q: str, *, limit: int = 50) -> dict[str, Any]:
+    """Full-text hits for ``q`` with their document's type and asserter; an empty query gives no hits."""
+    q = (q or "").strip()[:500]
+    hits = ledger.search(q, limit=limit) if q else []
+    if hits:
+        canon = ledger.canonical_map()
+        with ledger.session() as s:
+            rows = s.execute(select(DocumentRow.id, DocumentRow.doc_type, DocumentRow.asserter_id, EntityRow.name)
+                             .outerjoin(EntityRow, EntityRow.id == DocumentRow.asserter_id)
+                             .where(DocumentRow.id.in_([h["id"] for h in hits])))
+            extra = {i: {"doc_type": t, "asserter": canon.get(a, a) if a else None, "asserter_name": n}
+                     for i, t, a, n in rows}
+        hits = [{**h, **extra.get(h["id"], {})} for h in hits]
+    return {"q": q, "hits": hits}
