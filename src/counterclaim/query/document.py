@@ -8,7 +8,7 @@ cross one another so that every character of the text appears exactly once, in o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,7 +171,7 @@ def document_page(ledger: Ledger, key: str) -> dict[str, Any]:
 
 
 def related(ledger: Ledger, doc_id: str, item_ids: Sequence[str], texts: dict[str, str],
-            rejected: set[str] = frozenset()) -> list[dict[str, Any]]:  # type: ignore[assignment]
+            rejected: Set[str] = frozenset()) -> list[dict[str, Any]]:
     """Relations touching the document or its items, each with the other side described.
 
     Every row: ``{"id", "type", "score", "evidence", "review", "this": {"kind", "id", "text"},
