@@ -35,7 +35,7 @@ def main() -> None:
         db = str(Path(tempfile.mkdtemp()) / "seeds.db")
         ingest(open_ledger(db), [HERE.parent / "examples"])
     ledger = open_ledger(db)
-    first = next(r for r in ledger.document_summaries() if Path(str(r["path"])).name.startswith("000"))
+    first = next(r for r in ledger.document_summaries() if Path(str(r["path"])).name.startswith("003"))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

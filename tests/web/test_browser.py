@@ -99,19 +99,25 @@ def _figure(page, text: str, category: str):
 
 def test_seed_document_shows_its_items_highlighted(server, page):
     base, ids = server
-    page.goto(f"{base}/documents/{ids['000']}")
+    page.goto(f"{base}/documents/{ids['003']}")  # the Khojaly statement: 613 killed, 63 children among them
     assert page.locator("#doc-text .item-quantity").count() >= 3
     assert page.locator("#doc-text .item-claim").count() >= 1
-    assert page.locator("#doc-text .item-attribution").count() >= 1
     fig = _figure(page, "613", "killed")
     assert fig.is_visible()
     assert page.locator("#items li[data-kind='quantity']").count() == page.locator("#doc-text .item-quantity").count()
+    assert page.problems == []
+    page.goto(f"{base}/documents/{ids['004']}")  # Trend relaying the Ombudsman: attributions
+    speaker = page.locator("#doc-text .item-attribution").first
+    assert speaker.count() == 1
+    speaker.hover()
+    own_tip = speaker.locator("xpath=./span[contains(concat(' ', @class, ' '), ' tip ')]")
+    assert "Trend" in own_tip.inner_text()  # the relay: "said by … via Trend News Agency"
     assert page.problems == []
 
 
 def test_hovering_a_figure_shows_its_explanation(server, page):
     base, ids = server
-    page.goto(f"{base}/documents/{ids['000']}")
+    page.goto(f"{base}/documents/{ids['003']}")
     fig = _figure(page, "613", "killed")
     tip = fig.locator(".tip").first
     assert not tip.is_visible()
