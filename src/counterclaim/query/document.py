@@ -119,7 +119,8 @@ def document_page(ledger: Ledger, key: str) -> dict[str, Any]:
     """Everything the document page shows, as plain data.
 
     Returns ``{"document", "entities", "figures", "attributions", "claims", "mentions", "techniques",
-    "segments", "relations", "categories", "claim_types"}``; items carry their ``review`` (if any)
+    "segments", "relations", "relations_cut", "categories", "claim_types"}`` (``relations_cut``: the
+    total of each relation type of which only the best-scored are listed); items carry their ``review`` (if any)
     and display helpers (``status``, entity names, ``strength``).
 
     Raises:
@@ -155,6 +156,11 @@ def document_page(ledger: Ledger, key: str) -> dict[str, Any]:
     texts = {q["id"]: q["text"] for q in figures} | {c["id"]: c["text"] for c in claims}
     texts |= {a["id"]: a["content"]["text"] for a in attributions} | {doc_id: doc["title"] or doc_id}
     rejected = {i["id"] for i in [*figures, *attributions, *claims] if i["status"] == "rejected"}
+    totals: dict[str, int] = {}
+    relations = related(ledger, doc_id, item_ids, texts, rejected, totals=totals)
+    shown: dict[str, int] = {}
+    for r in relations:
+        shown[r["type"]] = shown.get(r["type"], 0) + 1
     return {
         "document": doc,
         "entities": sorted(view["entity"], key=lambda e: (e["name"].lower(), e["id"])),
@@ -164,15 +170,21 @@ def document_page(ledger: Ledger, key: str) -> dict[str, Any]:
         "mentions": mentions,
         "techniques": techniques,
         "segments": segments(doc["text"], spans),
-        "relations": related(ledger, doc_id, item_ids, texts, rejected),
+        "relations": relations,
+        "relations_cut": {t: n for t, n in totals.items() if n > shown.get(t, 0)},
         "categories": list(CATEGORIES),
         "claim_types": list(CLAIM_TYPES),
     }
 
 
 def related(ledger: Ledger, doc_id: str, item_ids: Sequence[str], texts: dict[str, str],
-            rejected: Set[str] = frozenset()) -> list[dict[str, Any]]:
+            rejected: Set[str] = frozenset(), *, per_type: int = 25,
+            totals: dict[str, int] | None = None) -> list[dict[str, Any]]:
     """Relations touching the document or its items, each with the other side described.
+
+    Only the ``per_type`` best-scored relations of each type are described (a statement copied by
+    hundreds of outlets would otherwise list them all); ``totals``, if given, receives the count
+    of each type before that cut.
 
     Every row: ``{"id", "type", "score", "evidence", "review", "this": {"kind", "id", "text"},
     "other": {"kind", "id", "text", "doc", "title", "published", "asserter", "asserter_name"}}``;
@@ -188,7 +200,17 @@ def related(ledger: Ledger, doc_id: str, item_ids: Sequence[str], texts: dict[st
             for r in s.scalars(q):
                 rels[r.id] = r
         mine = set(ids)
-        pairs = [(r, r.a, r.b) if r.a in mine else (r, r.b, r.a) for r in rels.values()]
+        ranked = sorted(rels.values(), key=lambda r: (RELATION_TYPES.index(r.type), -r.score, r.id))
+        kept: list[RelationRow] = []
+        seen: dict[str, int] = {}
+        for r in ranked:
+            seen[r.type] = seen.get(r.type, 0) + 1
+            if seen[r.type] <= per_type:
+                kept.append(r)
+        if totals is not None:
+            totals.update(seen)
+        rels = {r.id: r for r in kept}
+        pairs = [(r, r.a, r.b) if r.a in mine else (r, r.b, r.a) for r in kept]
         others = _describe(s, ledger, {o for _r, _t, o in pairs})
     reviews = corr.reviews(ledger.corrections(kinds=("relation",), item_ids=set(rels))) if rels else {}
     out = []
