@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import tempfile
 import threading
@@ -33,7 +34,8 @@ def main() -> None:
     db = args.db
     if db is None:
         db = str(Path(tempfile.mkdtemp()) / "seeds.db")
-        ingest(open_ledger(db), [HERE.parent / "examples"])
+        os.chdir(HERE.parent)  # documents keep the path they were ingested from: examples/…
+        ingest(open_ledger(db), ["examples"])
     ledger = open_ledger(db)
     first = next(r for r in ledger.document_summaries() if Path(str(r["path"])).name.startswith("003"))
     with socket.socket() as s:
@@ -50,9 +52,9 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{base}/documents/{first['id']}")
         fig = page.locator("#doc-text .item-quantity.cat-killed", has_text="613").first
-        fig.scroll_into_view_if_needed()
-        page.evaluate("window.scrollBy(0, -250)")
+        fig.evaluate("e => e.scrollIntoView({block: 'center'})")
         fig.hover()
+        fig.locator(".tip").first.wait_for(state="visible")
         page.screenshot(path=str(HERE / "web-document.png"))
         for name, path in (("web-claims.png", "/claims"), ("web-figures.png", "/figures")):
             page.goto(base + path)
