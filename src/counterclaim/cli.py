@@ -270,6 +270,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind; the default is this machine only.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     read_only: Annotated[bool, typer.Option("--read-only", help="Turn off uploads and corrections.")] = False,
+    max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", min=0.001,
+                                                 help="Largest file the ingest page accepts, in MB.")] = 20,
 ) -> None:
     """Start the web reader on the same ledger: read documents, claims, figures; confirm or correct them.
 
@@ -283,7 +285,7 @@ def serve(
 
     from counterclaim.web import create_app
 
-    web = create_app(State.db, read_only=read_only)
+    web = create_app(State.db, read_only=read_only, max_upload_bytes=int(max_upload_mb * 1024 * 1024))
     err.print(f"counterclaim web reader on http://{host}:{port}/ (ledger {State.db}"
               f"{', read-only' if read_only else ''}); Ctrl-C stops it", markup=False)
     uvicorn.run(web, host=host, port=port, log_level="warning")
