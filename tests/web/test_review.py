@@ -201,3 +201,25 @@ def test_labelstudio_upload_is_size_capped(web_db):
         r = c.post("/corrections/labelstudio", files={"file": ("big.json", b"[" + b" " * 5000 + b"]")},
                    headers={"Accept": "application/json"})
         assert r.status_code == 413 and r.json()["code"] == "E506"
+
+
+def test_a_chunked_label_studio_upload_is_cut_at_the_cap(web_db):
+    """No Content-Length (chunked): the body is refused once it passes the cap (the reader stops there;
+    TestClient itself sends the whole generator, so only the answer is checked here)."""
+    from fastapi.testclient import TestClient
+
+    from counterclaim.web import create_app
+
+    sent = {"bytes": 0}
+
+    def body():
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="ls.json"\r\n\r\n['
+        for _ in range(2000):  # 2000 x 1 KB, far past the 100 KB cap
+            sent["bytes"] += 1024
+            yield b" " * 1024
+        yield b"]\r\n--b--\r\n"
+
+    with TestClient(create_app(web_db, max_upload_bytes=100_000)) as c:
+        r = c.post("/corrections/labelstudio", content=body(), headers={
+            "content-type": "multipart/form-data; boundary=b", "accept": "application/json"})
+    assert r.status_code == 413 and r.json()["code"] == "E506"

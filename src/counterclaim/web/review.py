@@ -144,6 +144,14 @@ async def _read_upload(request: Request, cap: int) -> bytes:
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > cap + 64 * 1024:
         raise too_big
+    # Read the body ourselves, stopping past the cap (a chunked upload declares no length), then let
+    # Starlette parse the bytes we kept: request.stream() replays a body already read.
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > cap + 64 * 1024:
+            raise too_big
+    request._body = bytes(body)  # noqa: SLF001 - Starlette's own cache of a body read once
     form = await request.form(max_files=1, max_fields=10)
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
