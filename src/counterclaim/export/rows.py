@@ -47,7 +47,7 @@ _ENTITY_FIELDS = {"document": ("asserter",), "mention": ("entity",), "attributio
                   "claim": ("asserter", "about"), "quantity": ("event",), "relation": ("a", "b")}
 
 
-def _resolve(row: dict[str, Any], canon: dict[str, str]) -> dict[str, Any]:
+def resolve_ids(row: dict[str, Any], canon: dict[str, str]) -> dict[str, Any]:
     """Replace merged entity ids in ``row`` by their canonical ids (order kept, duplicates dropped)."""
     if not canon:
         return row
@@ -65,7 +65,7 @@ def relation_row(r: RelationRow) -> dict[str, Any]:
             "evidence": r.evidence}
 
 
-def _num(x: float | None) -> float | int | None:
+def count_value(x: float | None) -> float | int | None:
     """A count as an int when it is whole (613, not 613.0)."""
     return int(x) if x is not None and float(x).is_integer() and abs(x) < 2**53 else x
 
@@ -105,7 +105,7 @@ def claim_row(c: ClaimRow) -> dict[str, Any]:
 
 def quantity_row(q: QuantityRow) -> dict[str, Any]:
     return {"kind": "quantity", "id": q.id, "doc": q.doc_id, "start": q.start, "end": q.end, "text": q.text,
-            "value": _num(q.value), "low": _num(q.low), "high": _num(q.high), "approx": q.approx,
+            "value": count_value(q.value), "low": count_value(q.low), "high": count_value(q.high), "approx": q.approx,
             "counted": q.counted, "category": q.category, "subgroup": q.subgroup, "parent": q.parent_id,
             "claim": q.claim_id, "event": q.event_id, "rule": q.rule}
 
@@ -119,7 +119,7 @@ PER_DOCUMENT = (
 )
 
 
-def _entity_rows(s: Any, canon: dict[str, str], ids: set[str] | None = None) -> Iterator[dict[str, Any]]:
+def entity_rows(s: Any, canon: dict[str, str], ids: set[str] | None = None) -> Iterator[dict[str, Any]]:
     """Canonical entities only; a merged entity's names and roles join its canonical entity's."""
     if ids is not None:
         ids = ids | {k for k, v in canon.items() if v in ids}
@@ -162,13 +162,13 @@ def iter_rows(ledger: Ledger, *, resolve: bool = True, corrections: bool = True)
 def _iter_body(ledger: Ledger, canon: dict[str, str]) -> Iterator[dict[str, Any]]:
     with ledger.session() as s:
         for d in s.scalars(select(DocumentRow).order_by(DocumentRow.id)).yield_per(200):
-            yield _resolve(document_row(d), canon)
-        yield from _entity_rows(s, canon)
+            yield resolve_ids(document_row(d), canon)
+        yield from entity_rows(s, canon)
         for _kind, model, build, order in PER_DOCUMENT:
             for row in s.scalars(select(model).order_by(model.doc_id, *order)).yield_per(1000):
-                yield _resolve(build(row), canon)
+                yield resolve_ids(build(row), canon)
         for r in s.scalars(select(RelationRow).order_by(RelationRow.type, RelationRow.a, RelationRow.b)):
-            yield _resolve(relation_row(r), canon)
+            yield resolve_ids(relation_row(r), canon)
 
 
 def document_view(ledger: Ledger, doc_id: str, *, corrections: str = "apply") -> dict[str, Any] | None:
@@ -186,9 +186,9 @@ def document_view(ledger: Ledger, doc_id: str, *, corrections: str = "apply") ->
         d = s.get(DocumentRow, doc_id)
         if d is None:
             return None
-        view: dict[str, Any] = {"document": _resolve(document_row(d), canon)}
+        view: dict[str, Any] = {"document": resolve_ids(document_row(d), canon)}
         for kind, model, build, order in PER_DOCUMENT:
-            rows = (_resolve(build(r), canon)
+            rows = (resolve_ids(build(r), canon)
                     for r in s.scalars(select(model).where(model.doc_id == doc_id).order_by(*order)))
             view[kind] = list(corr.apply(rows, review_map, drop_rejected=corrections == "apply"))
         ids = {m["entity"] for m in view["mention"]} | ({view["document"]["asserter"]} - {None})
@@ -196,5 +196,5 @@ def document_view(ledger: Ledger, doc_id: str, *, corrections: str = "apply") ->
             ids |= {a["speaker"], *a["via"]} - {None}
         for c in view["claim"]:
             ids |= {c["asserter"], *c["about"]} - {None}
-        view["entity"] = list(_entity_rows(s, canon, ids))
+        view["entity"] = list(entity_rows(s, canon, ids))
     return view

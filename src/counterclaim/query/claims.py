@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from counterclaim import corrections as corr
 from counterclaim.errors import UsageError
-from counterclaim.export.rows import _resolve, claim_row
+from counterclaim.export.rows import resolve_ids, claim_row
 from counterclaim.ledger.models import ClaimRow, DocumentRow, EntityRow, QuantityRow, RelationRow
 from counterclaim.ledger.store import Ledger
 from counterclaim.records import CLAIM_TYPES, POLARITIES
@@ -150,7 +150,7 @@ def claims_board(ledger: Ledger, *, asserter: str | None = None, about: str | No
                           .limit(per_page).offset((page - 1) * per_page)).all()
         rows = []
         for c, title, published in found:
-            row = _resolve(claim_row(c), canon)
+            row = resolve_ids(claim_row(c), canon)
             row.update(doc_title=title, published=published)
             rows.append(row)
         names = names_of(s, {r["asserter"] for r in rows} | {a for r in rows for a in r["about"]}

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from counterclaim.errors import LedgerError
-from counterclaim.export.rows import _entity_rows, _resolve, attribution_row, claim_row, quantity_row
+from counterclaim.export.rows import entity_rows, resolve_ids, attribution_row, claim_row, quantity_row
 from counterclaim.ledger.models import (
     AttributionRow,
     ClaimRow,
@@ -63,7 +63,7 @@ def entity_view(ledger: Ledger, entity_id: str, *, page: int = 1, per_page: int 
     ids = members_of(canon, entity_id)
     page = max(1, int(page))
     with ledger.session() as s:
-        rows = list(_entity_rows(s, canon, {entity_id}))
+        rows = list(entity_rows(s, canon, {entity_id}))
         if not rows:
             raise LedgerError(f"no entity {entity_id[:300]!r} in the ledger", code="E203")
         entity = rows[0]
@@ -100,7 +100,7 @@ def entity_view(ledger: Ledger, entity_id: str, *, page: int = 1, per_page: int 
                 .join(DocumentRow, DocumentRow.id == AttributionRow.doc_id).where(att_cond)
                 .order_by(DocumentRow.published.desc(), AttributionRow.doc_id, AttributionRow.content_start)
                 .limit(cap)):
-            row = _resolve(attribution_row(a), canon)
+            row = resolve_ids(attribution_row(a), canon)
             row.update(doc_title=title, published=published,
                        role="speaker" if row["speaker"] == entity_id else "relay")
             attributions.append(row)
@@ -114,7 +114,7 @@ def entity_view(ledger: Ledger, entity_id: str, *, page: int = 1, per_page: int 
                 select(QuantityRow, DocumentRow.title, DocumentRow.published)
                 .join(DocumentRow, DocumentRow.id == QuantityRow.doc_id).where(fig_cond)
                 .order_by(QuantityRow.category, DocumentRow.published.desc(), QuantityRow.id).limit(cap)):
-            row = _resolve(quantity_row(qrow), canon)
+            row = resolve_ids(quantity_row(qrow), canon)
             row.update(doc_title=title, published=published)
             figures.append(row)
 
@@ -163,7 +163,7 @@ def _claims(s: Any, cond: Any, canon: dict[str, str], cap: int) -> list[dict[str
             select(ClaimRow, DocumentRow.title, DocumentRow.published)
             .join(DocumentRow, DocumentRow.id == ClaimRow.doc_id).where(cond)
             .order_by(ClaimRow.checkworthy.desc(), ClaimRow.id).limit(cap)):
-        row = _resolve(claim_row(c), canon)
+        row = resolve_ids(claim_row(c), canon)
         row.update(doc_title=title, published=published)
         out.append(row)
     return out

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 
 from counterclaim import corrections as corr
 from counterclaim.errors import UsageError
-from counterclaim.export.rows import _num, _resolve, quantity_row
+from counterclaim.export.rows import count_value, resolve_ids, quantity_row
 from counterclaim.ledger.models import ClaimRow, DocumentRow, QuantityRow, RelationRow
 from counterclaim.ledger.store import Ledger
 from counterclaim.query.claims import annotate, describe_items, members_of, names_of
@@ -90,7 +90,7 @@ def figures_board(ledger: Ledger, *, category: str | None = None, event: str | N
             .order_by(QuantityRow.category, QuantityRow.event_id, inner.c.rank)).all()
         figures: list[dict[str, Any]] = []
         for qrow, title, published, doc_asserter, claim_asserter in found:
-            row = _resolve(quantity_row(qrow), canon)
+            row = resolve_ids(quantity_row(qrow), canon)
             source = canon.get(doc_asserter, doc_asserter) if doc_asserter else None
             claimer = canon.get(claim_asserter, claim_asserter) if claim_asserter else None
             row.update(doc_title=title, published=published, source=source, stored_category=qrow.category,
@@ -191,7 +191,7 @@ def _attach_links(ledger: Ledger, figures: list[dict[str, Any]], rels: Any, cano
 def value_label(f: dict[str, Any]) -> str:
     """613; 2,000,000–9,999,999 for a range."""
     def fmt(x: Any) -> str:
-        x = _num(x)
+        x = count_value(x)
         return f"{x:,}" if isinstance(x, int) else f"{x:,.2f}"
     if f.get("low") is not None and f.get("high") is not None and f["low"] != f["high"]:
         return f"{fmt(f['low'])}–{fmt(f['high'])}"
