@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,13 @@ def seed_export(seeded_ledger) -> list[dict]:
     buf = StringIO()
     export_jsonl(seeded_ledger, buf)
     return [json.loads(line) for line in buf.getvalue().splitlines()]
+
+
+def copy_ledger(seeded_ledger, dest: Path) -> str:
+    """A private, writable copy of the seeded SQLite ledger (backup API, WAL included); returns its path."""
+    src, dst = sqlite3.connect(seeded_ledger.url.removeprefix("sqlite:///")), sqlite3.connect(dest)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return str(dest)

@@ -15,21 +15,12 @@ import pytest
 from counterclaim import api
 from counterclaim import corrections as corr
 from counterclaim.errors import CorrectionError
-
-
-def _copy(seeded_ledger, dest: Path) -> str:
-    src = sqlite3.connect(seeded_ledger.url.removeprefix("sqlite:///"))
-    dst = sqlite3.connect(dest)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return str(dest)
+from tests.conftest import copy_ledger
 
 
 @pytest.fixture
 def db(seeded_ledger, tmp_path) -> str:
-    return _copy(seeded_ledger, tmp_path / "corr.db")
+    return copy_ledger(seeded_ledger, tmp_path / "corr.db")
 
 
 @pytest.fixture

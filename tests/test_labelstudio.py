@@ -15,21 +15,12 @@ from counterclaim import api
 from counterclaim import corrections as corr
 from counterclaim import labelstudio as ls
 from counterclaim.errors import CorrectionError
-
-
-def _copy(seeded_ledger, dest: Path) -> str:
-    src = sqlite3.connect(seeded_ledger.url.removeprefix("sqlite:///"))
-    dst = sqlite3.connect(dest)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return str(dest)
+from tests.conftest import copy_ledger
 
 
 @pytest.fixture
 def ledger(seeded_ledger, tmp_path):
-    return api.open_ledger(_copy(seeded_ledger, tmp_path / "ls.db"))
+    return api.open_ledger(copy_ledger(seeded_ledger, tmp_path / "ls.db"))
 
 
 def export(ledger) -> list[dict]:

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import copy_ledger
+
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
-
-
-def copy_ledger(seeded_ledger, dest: Path) -> str:
-    """A consistent copy of the seeded SQLite ledger (backup API, WAL included)."""
-    src_path = seeded_ledger.url.removeprefix("sqlite:///")
-    src, dst = sqlite3.connect(src_path), sqlite3.connect(dest)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return str(dest)
 
 
 @pytest.fixture

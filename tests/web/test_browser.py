@@ -42,7 +42,7 @@ def server(seeded_ledger, tmp_path_factory):
 
     from counterclaim.api import ingest, open_ledger
     from counterclaim.web import create_app
-    from tests.web.conftest import copy_ledger
+    from tests.conftest import copy_ledger
 
     folder = tmp_path_factory.mktemp("browser")
     db = copy_ledger(seeded_ledger, folder / "browser.db")
