@@ -26,6 +26,9 @@ NO_EVENT = "none"  # the ?event= value for figures tied to no event
 FIGURE_RELATIONS = ("figure_consistent", "figure_mismatch")
 
 
+LINKS_PER_FIGURE = 5  # a figure copied by many outlets would otherwise list them all
+
+
 def _category_order(category: str) -> tuple[int, str]:
     return (CATEGORIES.index(category) if category in CATEGORIES else len(CATEGORIES), category)
 
@@ -165,17 +168,24 @@ def _sources(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(out.values())
 
 
-def _attach_links(ledger: Ledger, figures: list[dict[str, Any]], rels: Any, canon: dict[str, str]) -> None:
-    """Give each figure its figure relations (``links``) with the other figure described."""
-    rels = list(rels)
+def _attach_links(ledger: Ledger, figures: list[dict[str, Any]], rels: Any, canon: dict[str, str],
+                  per_figure: int = LINKS_PER_FIGURE) -> None:
+    """Give each figure its best-scored figure relations (``links``, at most ``per_figure``, the other figure
+    described) and their number (``links_total``)."""
     by_id = {f["id"]: f for f in figures}
-    others = describe_items(ledger, {x for r in rels for x in (r.a, r.b)} - set(by_id), canon)
-    for f in figures:
-        f["links"] = []
+    picked: dict[str, list[tuple[Any, str]]] = {f["id"]: [] for f in figures}
+    totals: dict[str, int] = dict.fromkeys(by_id, 0)
     for r in sorted(rels, key=lambda r: (-r.score, r.id)):
         for mine, other in ((r.a, r.b), (r.b, r.a)):
-            if mine not in by_id:
-                continue
+            if mine in by_id:
+                totals[mine] += 1
+                if len(picked[mine]) < per_figure:
+                    picked[mine].append((r, other))
+    needed = {other for pairs in picked.values() for _r, other in pairs} - set(by_id)
+    others = describe_items(ledger, needed, canon) if needed else {}
+    for f in figures:
+        f["links"], f["links_total"] = [], totals[f["id"]]
+        for r, other in picked[f["id"]]:
             o = by_id.get(other)
             desc = ({"id": o["id"], "text": o["text"], "value": o["value"], "approx": o["approx"],
                      "category": o["category"], "doc": o["doc"], "published": o["published"],
@@ -184,8 +194,8 @@ def _attach_links(ledger: Ledger, figures: list[dict[str, Any]], rels: Any, cano
                      "category": others[other].get("category"), "doc": others[other]["doc"],
                      "published": others[other]["published"], "source": others[other]["asserter"],
                      "source_name": others[other]["asserter_name"]})
-            by_id[mine]["links"].append({"id": r.id, "type": r.type, "score": round(r.score, 3),
-                                         "evidence": r.evidence, "other": desc})
+            f["links"].append({"id": r.id, "type": r.type, "score": round(r.score, 3),
+                               "evidence": r.evidence, "other": desc})
 
 
 def value_label(f: dict[str, Any]) -> str:
