@@ -223,3 +223,38 @@ def test_a_chunked_label_studio_upload_is_cut_at_the_cap(web_db):
         r = c.post("/corrections/labelstudio", content=body(), headers={
             "content-type": "multipart/form-data; boundary=b", "accept": "application/json"})
     assert r.status_code == 413 and r.json()["code"] == "E506"
+
+
+def test_links_can_be_rejected_from_the_pages(client):
+    """A relation (document page, claims board) and an entity merge (entity page) carry correction forms,
+    and rejecting them takes effect: the relation is marked, the merged name becomes its own entity."""
+    import re
+
+    hits = client.get("/api/search", params={"q": "absurd groundless"}).json()
+    doc_id = (hits["hits"] if isinstance(hits, dict) else hits)[0]["id"]
+    page = client.get(f"/documents/{doc_id}").text
+    rel = re.search(r'<li class="relation rel-contradicts" data-id="([^"]+)"', page)
+    assert rel, "the contradicts relation is listed on the document page"
+    rel_id = rel.group(1)
+    assert f'name="item_id" value="{rel_id}"' in page
+    assert f'name="item_id" value="{rel_id}"' in client.get("/claims").text  # the pair on the board too
+    r = client.post("/corrections", data={"kind": "relation", "item_id": rel_id, "action": "reject",
+                                          "author": "ana", "next": f"/documents/{doc_id}"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/documents/{doc_id}"
+    assert f'data-id="{rel_id}" data-type="contradicts" data-status="rejected"' in client.get(
+        f"/documents/{doc_id}").text
+
+    merged = client.get("/entities/ORG:trend", follow_redirects=False)
+    assert merged.status_code in (307, 308) and merged.headers["location"].startswith("/entities/ORG:trend-news-agency")
+    canonical = client.get("/entities/ORG:trend-news-agency").text
+    assert 'name="kind" value="entity_link"' in canonical and 'name="item_id" value="ORG:trend"' in canonical
+    r = client.post("/corrections", data={"kind": "entity_link", "item_id": "ORG:trend", "action": "reject",
+                                          "author": "ana", "next": "/entities/ORG:trend-news-agency"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get("/entities/ORG:trend", follow_redirects=False).status_code == 200  # its own entity again
+
+
+def test_read_only_pages_have_no_link_forms(read_only_client):
+    assert 'name="kind" value="relation"' not in read_only_client.get("/claims").text
+    assert 'name="kind" value="entity_link"' not in read_only_client.get("/entities/ORG:trend-news-agency").text

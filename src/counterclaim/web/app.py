@@ -157,5 +157,7 @@ def author_of(request: Request, given: str | None = None) -> str:
 
 def render(request: Request, name: str, context: dict[str, Any], *, status_code: int = 200) -> HTMLResponse:
     """Render one page template with the shared context (read-only flag, query string)."""
-    ctx = {"read_only": request.app.state.read_only, "q": request.query_params.get("q", ""), **context}
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    ctx = {"read_only": request.app.state.read_only, "q": request.query_params.get("q", ""),
+           "here": here, "author": author_of(request), **context}
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
