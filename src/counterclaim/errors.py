@@ -73,7 +73,8 @@ class CorrectionError(CounterclaimError):
     """A correction names an item, action, field or value that does not exist (exit status 2).
 
     Codes: E501 unknown kind, E502 unknown action, E503 no such item, E504 field not
-    correctable, E505 bad value, E506 unreadable Label Studio file, E507 ledger is read-only.
+    correctable, E505 bad value, E506 unreadable Label Studio file, E507 ledger is read-only,
+    E508 a write from another site refused (the web reader's cross-site check).
     """
 
     code = "E500"

@@ -256,7 +256,7 @@ def test_document_side_panel_has_correction_forms(client, seed_ids):
     (form,) = li.xpath(".//form")
     assert form.get("action") == "/corrections" and form.get("method") == "post"
     fields = {i.get("name"): i.get("value") for i in form.xpath(".//input")}
-    assert fields == {"kind": "quantity", "item_id": f"{seed_ids['003']}:q1", "next": f"/documents/{seed_ids['003']}",
+    assert fields == {"kind": "quantity", "item_id": f"{seed_ids['003']}:q1", "next": f"/documents/{seed_ids['003']}#item-{seed_ids['003']}:q1",
                       "author": "ana", "field": "category"}
     assert {b.get("value") for b in form.xpath(".//button[@name='action']")} >= {"confirm", "reject", "fix"}
     options = form.xpath(".//select[@name='value']/option")
