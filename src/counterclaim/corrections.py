@@ -64,13 +64,26 @@ class Review:
         return out
 
 
+def row_span(row: dict[str, Any]) -> tuple[int, int]:
+    """Where a figure, claim, technique or attribution row stands: an attribution by its content span."""
+    if row["kind"] == "attribution":
+        return row["content"]["start"], row["content"]["end"]
+    return row["start"], row["end"]
+
+
+def span_columns(kind: str) -> tuple[Any, Any, Any, Any]:
+    """The table columns (id, start, end, text) of the span a ``kind`` item is anchored by."""
+    m = _MODELS[kind]
+    if kind == "attribution":
+        return m.id, m.content_start, m.content_end, m.content_text
+    return m.id, m.start, m.end, m.text
+
+
 def row_anchor(row: dict[str, Any]) -> Anchor | None:
     """The anchor of a contract row (``kind`` quantity, claim, technique, attribution or relation)."""
     kind = row.get("kind")
-    if kind in ("quantity", "claim", "technique"):
-        return (kind, row["doc"], row["start"], row["end"])
-    if kind == "attribution":
-        return (kind, row["doc"], row["content"]["start"], row["content"]["end"])
+    if kind in ("quantity", "claim", "technique", "attribution"):
+        return (kind, row["doc"], *row_span(row))
     if kind == "relation":
         return (kind, row["id"])
     return None
@@ -131,15 +144,24 @@ def apply(rows: Iterable[dict[str, Any]], review_map: dict[Anchor, Review], *,
         yield row
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise CorrectionError(f"unknown item kind {kind!r}; choose one of: {', '.join(KINDS)}", code="E501")
+
+
 def _item(ledger: Ledger, kind: str, item_id: str) -> tuple[str | None, int | None, int | None]:
-    """(doc, start, end) of an item, checking that it exists."""
+    """(doc, start, end) of an item, checking that its kind is known and that it exists.
+
+    Raises:
+        CorrectionError: E501 unknown kind, E503 no such item.
+    """
+    _check_kind(kind)
     with ledger.session() as s:
         if kind in _MODELS:
-            row = s.get(_MODELS[kind], item_id)
-            if row is not None:
-                if kind == "attribution":
-                    return row.doc_id, row.content_start, row.content_end
-                return row.doc_id, row.start, row.end
+            _id, start, end, _text = span_columns(kind)
+            found = s.execute(select(_MODELS[kind].doc_id, start, end).where(_id == item_id)).first()
+            if found is not None:
+                return found[0], found[1], found[2]
         elif kind == "relation":
             if s.get(RelationRow, item_id) is not None:
                 return None, None, None
@@ -157,13 +179,10 @@ def correct(ledger: Ledger, kind: str, item_id: str, action: str, *, author: str
         CorrectionError: E501 unknown kind, E502 unknown action, E503 no such item,
             E504 a field that cannot be fixed for this kind, E505 a value it does not accept.
     """
-    if kind not in KINDS:
-        raise CorrectionError(f"unknown item kind {kind!r}; choose one of: {', '.join(KINDS)}", code="E501")
+    _check_kind(kind)
     if action not in ACTIONS:
         raise CorrectionError(f"unknown action {action!r}; choose one of: {', '.join(ACTIONS)}", code="E502")
     author = (author or "").strip()[:200] or "anonymous"
-    if kind == "technique":  # techniques are not extracted yet; nothing to anchor a verdict to
-        raise CorrectionError(f"no technique {item_id!r} in the ledger", code="E503")
     doc_id, start, end = _item(ledger, kind, item_id)
     if action == "fix":
         allowed = FIXABLE.get(kind, {})
@@ -198,10 +217,6 @@ def review_of(ledger: Ledger, kind: str, item_id: str) -> dict[str, Any] | None:
     Raises:
         CorrectionError: E501 unknown kind, E503 no such item.
     """
-    if kind not in KINDS:
-        raise CorrectionError(f"unknown item kind {kind!r}; choose one of: {', '.join(KINDS)}", code="E501")
-    if kind == "technique":
-        raise CorrectionError(f"no technique {item_id!r} in the ledger", code="E503")
     doc_id, start, end = _item(ledger, kind, item_id)
     if doc_id is None:
         found = reviews(ledger.corrections(kinds=(kind,), item_ids={item_id}))
@@ -222,8 +237,12 @@ def _as_dict(c: CorrectionRow) -> dict[str, Any]:
 def history(ledger: Ledger, *, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
     """The latest corrections, newest first, as plain dicts (``limit`` rows after skipping ``offset``)."""
     with ledger.session() as s:
-        q = select(CorrectionRow).order_by(CorrectionRow.id.desc()).limit(max(0, limit)).offset(max(0, offset))
-        return [_as_dict(c) for c in s.scalars(q)]
+        return _history(s, limit=limit, offset=offset)
+
+
+def _history(s: Any, *, limit: int, offset: int) -> list[dict[str, Any]]:
+    q = select(CorrectionRow).order_by(CorrectionRow.id.desc()).limit(max(0, limit)).offset(max(0, offset))
+    return [_as_dict(c) for c in s.scalars(q)]
 
 
 def _current_items(s: Any, rows: list[dict[str, Any]]) -> None:
@@ -234,13 +253,9 @@ def _current_items(s: Any, rows: list[dict[str, Any]]) -> None:
         if r["kind"] in _MODELS and r["doc"]:
             wanted.setdefault((r["kind"], r["doc"]), []).append(r)
     for (kind, doc), group in wanted.items():
-        m = _MODELS[kind]
-        if kind == "attribution":
-            cols = (m.id, m.content_start, m.content_end, m.content_text)
-        else:
-            cols = (m.id, m.start, m.end, m.text)
         spans = {(r["start"], r["end"]) for r in group}
-        found = {(a, b): (i, t) for i, a, b, t in s.execute(select(*cols).where(m.doc_id == doc))
+        found = {(a, b): (i, t) for i, a, b, t in s.execute(select(*span_columns(kind))
+                                                             .where(_MODELS[kind].doc_id == doc))
                  if (a, b) in spans}
         for r in group:
             r["current"], r["text"] = found.get((r["start"], r["end"]), (None, None))
@@ -279,8 +294,7 @@ def history_page(ledger: Ledger, *, page: int = 1, per_page: int = 50) -> dict[s
         total = s.scalar(select(func.count()).select_from(CorrectionRow)) or 0
         pages = max(1, -(-total // per_page))
         page = max(1, min(page, pages))
-        rows = [_as_dict(c) for c in s.scalars(select(CorrectionRow).order_by(CorrectionRow.id.desc())
-                                                 .limit(per_page).offset((page - 1) * per_page))]
+        rows = _history(s, limit=per_page, offset=(page - 1) * per_page)
         _current_items(s, rows)
         docs = {r["doc"] for r in rows if r["doc"]}
         titles = dict(s.execute(select(DocumentRow.id, DocumentRow.title).where(DocumentRow.id.in_(docs)))
@@ -293,23 +307,23 @@ def history_page(ledger: Ledger, *, page: int = 1, per_page: int = 50) -> dict[s
     return {"items": rows, "page": page, "pages": pages, "per_page": per_page, "total": total, "counts": counts}
 
 
-def rejected_counts(ledger: Ledger) -> dict[str, int]:
-    """How many current items of each kind stand rejected, relations to them included (export meta counts)."""
-    standing = [k for k, r in review_map(ledger).items() if r.status == "rejected"]
+def rejected_counts(ledger: Ledger, review_map_: dict[Anchor, Review] | None = None) -> dict[str, int]:
+    """How many current items of each kind stand rejected, relations to them included (export meta counts).
+
+    ``review_map_``: the ledger's standing reviews when the caller already has them.
+    """
+    rmap = review_map(ledger) if review_map_ is None else review_map_
+    standing = [k for k, r in rmap.items() if r.status == "rejected"]
     if not standing:
         return {}
     ids: dict[str, set[str]] = {"quantity": set(), "claim": set(), "attribution": set(), "relation": set()}
     with ledger.session() as s:
         for key in standing:
             kind = key[0]
-            if kind in ("quantity", "claim"):
-                m = _MODELS[kind]
-                ids[kind].update(s.scalars(select(m.id).where(m.doc_id == key[1], m.start == key[2],
-                                                              m.end == key[3])))
-            elif kind == "attribution":
-                ids[kind].update(s.scalars(select(AttributionRow.id).where(
-                    AttributionRow.doc_id == key[1], AttributionRow.content_start == key[2],
-                    AttributionRow.content_end == key[3])))
+            if kind in _MODELS:
+                item_id, start, end, _text = span_columns(kind)
+                ids[kind].update(s.scalars(select(item_id).where(_MODELS[kind].doc_id == key[1], start == key[2],
+                                                                 end == key[3])))
             elif kind == "relation" and s.get(RelationRow, key[1]) is not None:
                 ids[kind].add(key[1])
         items = sorted(ids["quantity"] | ids["claim"] | ids["attribution"])

@@ -101,15 +101,9 @@ def label_of(row: dict[str, Any]) -> str:
     return row["kind"]
 
 
-def span_of(row: dict[str, Any]) -> tuple[int, int]:
-    if row["kind"] == "attribution":
-        return row["content"]["start"], row["content"]["end"]
-    return row["start"], row["end"]
-
-
 def region(row: dict[str, Any], offsets: Offsets, names: dict[str, str] | None = None) -> dict[str, Any]:
     """One predicted region for a figure, claim or attribution row."""
-    start, end = span_of(row)
+    start, end = corr.row_span(row)
     meta: dict[str, Any] = {"counterclaim_id": row["id"], "kind": row["kind"]}
     notes = []
     if row["kind"] == "attribution" and row.get("speaker"):
@@ -132,7 +126,7 @@ def task(document: dict[str, Any], items: Iterable[dict[str, Any]], *,
     """A Label Studio task for one document row and its (non-rejected) item rows."""
     offsets = Offsets(document["text"])
     items = [r for r in items if (r.get("review") or {}).get("status") != "rejected"]
-    items.sort(key=lambda r: (span_of(r), r["kind"]))
+    items.sort(key=lambda r: (corr.row_span(r), r["kind"]))
     worthy = [r["checkworthy"] for r in items if r["kind"] == "claim"]
     return {"id": task_id(document["id"]),
             "data": {"text": document["text"], "doc_id": document["id"], "title": document["title"],
@@ -259,7 +253,7 @@ def verdicts(task_: dict[str, Any], items: list[dict[str, Any]], report: ImportR
         report.skip(tid, "no annotation (or only cancelled ones)")
         return []
     by_id = {r["id"]: r for r in items}
-    by_span = {(r["kind"], *span_of(r)): r for r in items}
+    by_span = {(r["kind"], *corr.row_span(r)): r for r in items}
 
     def py_span(reg: dict[str, Any]) -> tuple[int, int] | None:
         a, b = offsets.to_py(reg["start"]), offsets.to_py(reg["end"])
@@ -268,7 +262,7 @@ def verdicts(task_: dict[str, Any], items: list[dict[str, Any]], report: ImportR
     def item_for(reg: dict[str, Any], kind: str | None) -> dict[str, Any] | None:
         span = py_span(reg)
         cid = reg["meta"].get("counterclaim_id")
-        if isinstance(cid, str) and cid in by_id and span == span_of(by_id[cid]):
+        if isinstance(cid, str) and cid in by_id and span == corr.row_span(by_id[cid]):
             return by_id[cid]
         return by_span.get((kind, *span)) if kind and span else None
 

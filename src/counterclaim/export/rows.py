@@ -151,7 +151,7 @@ def iter_rows(ledger: Ledger, *, resolve: bool = True, corrections: bool = True)
     canon = ledger.canonical_map() if resolve else {}
     counts["entities"] -= len(canon)
     review_map = corr.review_map(ledger) if corrections else {}
-    for kind, n in (corr.rejected_counts(ledger) if review_map else {}).items():
+    for kind, n in (corr.rejected_counts(ledger, review_map) if review_map else {}).items():
         counts[PLURALS[kind]] -= n
     yield {"kind": "meta", "schema": SCHEMA, "generator": f"counterclaim {__version__}",
            "counts": {k: counts[PLURALS[k]] for k in KINDS}}
