@@ -16,13 +16,16 @@ from sqlalchemy import select
 
 from counterclaim import corrections as corr
 from counterclaim.errors import LedgerError
-from counterclaim.ledger.models import AttributionRow, ClaimRow, DocumentRow, EntityRow, QuantityRow, RelationRow
+from counterclaim.ledger.models import RelationRow
 from counterclaim.ledger.store import Ledger
+from counterclaim.query.claims import describe_items
 from counterclaim.records import CATEGORIES, CLAIM_TYPES
+from counterclaim.records import RELATION_TYPES as ALL_RELATION_TYPES
 
 # Outermost first when two items cover the same characters.
 KIND_RANK = {"attribution": 0, "claim": 1, "mention": 2, "quantity": 3}
-RELATION_TYPES = ("same_claim", "supports", "contradicts", "rebuts", "figure_consistent", "figure_mismatch")
+# What other documents say: every relation type but same_entity (entities have their own page).
+RELATION_TYPES = tuple(t for t in ALL_RELATION_TYPES if t != "same_entity")
 _CHUNK = 400
 
 
@@ -211,7 +214,8 @@ def related(ledger: Ledger, doc_id: str, item_ids: Sequence[str], texts: dict[st
             totals.update(seen)
         rels = {r.id: r for r in kept}
         pairs = [(r, r.a, r.b) if r.a in mine else (r, r.b, r.a) for r in kept]
-        others = _describe(s, ledger, {o for _r, _t, o in pairs})
+    others = {k: {**v, "title": v["doc_title"]}
+              for k, v in describe_items(ledger, {o for _r, _t, o in pairs}).items()}
     reviews = corr.reviews(ledger.corrections(kinds=("relation",), item_ids=set(rels))) if rels else {}
     out = []
     for r, this, other in pairs:
@@ -222,9 +226,8 @@ def related(ledger: Ledger, doc_id: str, item_ids: Sequence[str], texts: dict[st
                     "review": review.as_dict() if review else None,
                     "status": review.status if review else None,
                     "this": {"kind": _kind_of(this, doc_id), "id": this, "text": texts.get(this, this)},
-                    "other": others.get(other, {"kind": "unknown", "id": other, "text": other, "doc": None})})
-    out.sort(key=lambda x: (RELATION_TYPES.index(x["type"]), -x["score"], x["id"]))
-    return out
+                    "other": others[other]})
+    return out  # in the order of ``kept``: type, then best score first
 
 
 def _kind_of(item_id: str, doc_id: str) -> str:
@@ -232,39 +235,3 @@ def _kind_of(item_id: str, doc_id: str) -> str:
         return "document"
     tail = item_id.rsplit(":", 1)[-1][:1]
     return {"c": "claim", "q": "quantity", "a": "attribution"}.get(tail, "item")
-
-
-def _describe(s: Any, ledger: Ledger, ids: set[str]) -> dict[str, dict[str, Any]]:
-    """For each id (claim, figure, attribution, document or entity): its text and its document's metadata."""
-    out: dict[str, dict[str, Any]] = {}
-    if not ids:
-        return out
-    wanted = sorted(ids)
-    for model, kind in ((ClaimRow, "claim"), (QuantityRow, "quantity")):
-        for row in s.scalars(select(model).where(model.id.in_(wanted))):
-            out[row.id] = {"kind": kind, "id": row.id, "text": row.text, "doc": row.doc_id}
-    for row in s.scalars(select(AttributionRow).where(AttributionRow.id.in_(wanted))):
-        out[row.id] = {"kind": "attribution", "id": row.id, "text": row.content_text, "doc": row.doc_id}
-    for row in s.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(wanted))):
-        out[row] = {"kind": "document", "id": row, "text": "", "doc": row}
-    canon = ledger.canonical_map()
-    rest = [i for i in wanted if i not in out]
-    if rest:
-        for e in s.scalars(select(EntityRow).where(EntityRow.id.in_([canon.get(i, i) for i in rest]))):
-            for i in rest:
-                if canon.get(i, i) == e.id:
-                    out[i] = {"kind": "entity", "id": e.id, "text": e.name, "doc": None, "entity_type": e.type}
-    docs = {o["doc"] for o in out.values() if o["doc"]}
-    meta: dict[str, dict[str, Any]] = {}
-    if docs:
-        q = (select(DocumentRow.id, DocumentRow.title, DocumentRow.published, DocumentRow.asserter_id,
-                    EntityRow.name).outerjoin(EntityRow, EntityRow.id == DocumentRow.asserter_id)
-             .where(DocumentRow.id.in_(sorted(docs))))
-        for did, title, published, asserter, aname in s.execute(q):
-            meta[did] = {"title": title, "published": published, "asserter": canon.get(asserter, asserter),
-                         "asserter_name": aname}
-    for o in out.values():
-        o.update(meta.get(o["doc"], {"title": None, "published": None, "asserter": None, "asserter_name": None}))
-        if o["kind"] == "document":
-            o["text"] = o["title"] or o["id"]
-    return out
