@@ -229,9 +229,12 @@ def relation_view(r: RelationRow, items: dict[str, dict[str, Any]]) -> dict[str,
     return view
 
 
-def relations_views(ledger: Ledger, relations: list[RelationRow],
-                    canon: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Relations (already fetched) with their ends described and analysts' verdicts attached."""
+def relations_views(ledger: Ledger, relations: list[RelationRow], canon: dict[str, str] | None = None,
+                    review_map: dict[Any, Any] | None = None) -> list[dict[str, Any]]:
+    """Relations (already fetched) with their ends described and analysts' verdicts attached.
+
+    ``canon`` and ``review_map``: the canonical map and standing reviews, when the caller has them.
+    """
     canon = ledger.canonical_map() if canon is None else canon
     ids = {x for r in relations for x in (r.a, r.b)}
     ids |= {m.group(1) for r in relations for m in [_CLAIM_ID.search(r.evidence or "")] if m}
@@ -242,7 +245,7 @@ def relations_views(ledger: Ledger, relations: list[RelationRow],
         if v["work_author"]:
             author = items.get(v["work_author"], {})
             v["work_author"] = {"id": author.get("id", v["work_author"]), "name": author.get("text")}
-    review_map = corr.review_map(ledger)
+    review_map = corr.review_map(ledger) if review_map is None else review_map
     for v in views:
         rv = review_map.get(("relation", v["id"]))
         v["review"] = rv.as_dict() if rv else None

@@ -152,7 +152,7 @@ def entity_view(ledger: Ledger, entity_id: str, *, page: int = 1, per_page: int 
             ledger, json_list_has(ClaimRow.about, ids)), "items": claims_about},
         "attributions": {"total": att_total, "items": attributions},
         "figures": {"total": fig_total, "items": figures},
-        "relations": {"total": rel_total, "items": relations_views(ledger, rels, canon)},
+        "relations": {"total": rel_total, "items": relations_views(ledger, rels, canon, review_map)},
         "cap": cap,
     }
 

@@ -7,16 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from counterclaim.ledger.models import (
-    AttributionRow,
-    ClaimRow,
-    CorrectionRow,
-    DocumentRow,
-    EntityLinkRow,
-    EntityRow,
-    QuantityRow,
-    RelationRow,
-)
+from counterclaim.ledger.models import CorrectionRow, DocumentRow, EntityRow
 from counterclaim.ledger.store import Ledger
 
 LATEST = 20
@@ -30,17 +21,12 @@ def _count(s: Any, model: Any, *where: Any) -> int:
 def overview(ledger: Ledger) -> dict[str, Any]:
     """Counts per kind, the date range, documents per asserter / type / outlet and the latest documents."""
     canon = ledger.canonical_map()
+    table = ledger.counts()
+    counts = {"documents": table["documents"], "entities": table["entities"] - len(canon),  # as in the export
+              "claims": table["claims"], "figures": table["quantities"], "attributions": table["attributions"],
+              "relations": table["relations"]}
     with ledger.session() as s:
-        merged = select(EntityLinkRow.entity_id)
-        counts = {
-            "documents": _count(s, DocumentRow),
-            "entities": _count(s, EntityRow, EntityRow.id.not_in(merged)),
-            "claims": _count(s, ClaimRow),
-            "figures": _count(s, QuantityRow),
-            "attributions": _count(s, AttributionRow),
-            "relations": _count(s, RelationRow),
-            "corrections": _count(s, CorrectionRow),
-        }
+        counts["corrections"] = _count(s, CorrectionRow)
         first, last = s.execute(select(func.min(DocumentRow.published), func.max(DocumentRow.published))
                                 .where(DocumentRow.published.is_not(None))).one()
         per_asserter: dict[str | None, int] = {}
