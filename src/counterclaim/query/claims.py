@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Text, cast, func, or_, select
+from sqlalchemy import Text, and_, cast, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from counterclaim import corrections as corr
@@ -81,6 +81,20 @@ def annotate(rows: list[dict[str, Any]], review_map: dict[Any, Any]) -> list[dic
     return out
 
 
+def rows_with_document(s: Session, model: Any, build: Any, canon: dict[str, str], where: Any, order: tuple[Any, ...],
+                       limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    """Contract rows of ``model`` (built by ``build``, canonical ids) with their document's title and date."""
+    out = []
+    for item, title, published in s.execute(
+            select(model, DocumentRow.title, DocumentRow.published)
+            .join(DocumentRow, DocumentRow.id == model.doc_id).where(where)
+            .order_by(*order).limit(limit).offset(offset)):
+        row = resolve_ids(build(item), canon)
+        row.update(doc_title=title, published=published)
+        out.append(row)
+    return out
+
+
 def page_info(total: int, page: int, per_page: int) -> dict[str, int]:
     pages = max(1, -(-total // per_page))
     return {"total": total, "page": page, "pages": pages, "per_page": per_page}
@@ -131,28 +145,25 @@ def claims_board(ledger: Ledger, *, asserter: str | None = None, about: str | No
     if about:
         about = canon.get(about, about)
 
-    q = select(ClaimRow, DocumentRow.title, DocumentRow.published).join(DocumentRow, DocumentRow.id == ClaimRow.doc_id)
+    conds = []
     if asserter:
-        q = q.where(ClaimRow.asserter_id.in_(members_of(canon, asserter)))
+        conds.append(ClaimRow.asserter_id.in_(members_of(canon, asserter)))
     if about:
-        q = q.where(json_list_has(ClaimRow.about, members_of(canon, about)))
+        conds.append(json_list_has(ClaimRow.about, members_of(canon, about)))
     if claim_type:
-        q = q.where(ClaimRow.claim_type == claim_type)
+        conds.append(ClaimRow.claim_type == claim_type)
     if polarity:
-        q = q.where(ClaimRow.polarity == polarity)
+        conds.append(ClaimRow.polarity == polarity)
     if day_from:
-        q = q.where(func.substr(DocumentRow.published, 1, 10) >= day_from)
+        conds.append(func.substr(DocumentRow.published, 1, 10) >= day_from)
     if day_to:
-        q = q.where(func.substr(DocumentRow.published, 1, 10) <= day_to)
+        conds.append(func.substr(DocumentRow.published, 1, 10) <= day_to)
+    where = and_(true(), *conds)
     with ledger.session() as s:
-        total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
-        found = s.execute(q.order_by(ClaimRow.checkworthy.desc(), ClaimRow.id)
-                          .limit(per_page).offset((page - 1) * per_page)).all()
-        rows = []
-        for c, title, published in found:
-            row = resolve_ids(claim_row(c), canon)
-            row.update(doc_title=title, published=published)
-            rows.append(row)
+        total = s.scalar(select(func.count()).select_from(ClaimRow)
+                         .join(DocumentRow, DocumentRow.id == ClaimRow.doc_id).where(where)) or 0
+        rows = rows_with_document(s, ClaimRow, claim_row, canon, where, (ClaimRow.checkworthy.desc(), ClaimRow.id),
+                                  per_page, (page - 1) * per_page)
         names = names_of(s, {r["asserter"] for r in rows} | {a for r in rows for a in r["about"]}
                          | ({asserter} if asserter else set()) | ({about} if about else set()))
     rows = annotate(rows, corr.review_map(ledger))

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from counterclaim.errors import LedgerError
-from counterclaim.export.rows import entity_rows, resolve_ids, attribution_row, claim_row, quantity_row
+from counterclaim.export.rows import attribution_row, claim_row, entity_rows, quantity_row
 from counterclaim.ledger.models import (
     AttributionRow,
     ClaimRow,
@@ -23,7 +23,15 @@ from counterclaim.ledger.models import (
     RelationRow,
 )
 from counterclaim.ledger.store import Ledger
-from counterclaim.query.claims import annotate, json_list_has, members_of, names_of, page_info, relations_views
+from counterclaim.query.claims import (
+    annotate,
+    json_list_has,
+    members_of,
+    names_of,
+    page_info,
+    relations_views,
+    rows_with_document,
+)
 
 DOCS_PER_PAGE = 50
 LIST_CAP = 50
@@ -94,29 +102,18 @@ def entity_view(ledger: Ledger, entity_id: str, *, page: int = 1, per_page: int 
 
         att_cond = or_(AttributionRow.speaker_id.in_(ids), json_list_has(AttributionRow.via, ids))
         att_total = s.scalar(select(func.count()).where(att_cond)) or 0
-        attributions = []
-        for a, title, published in s.execute(
-                select(AttributionRow, DocumentRow.title, DocumentRow.published)
-                .join(DocumentRow, DocumentRow.id == AttributionRow.doc_id).where(att_cond)
-                .order_by(DocumentRow.published.desc(), AttributionRow.doc_id, AttributionRow.content_start)
-                .limit(cap)):
-            row = resolve_ids(attribution_row(a), canon)
-            row.update(doc_title=title, published=published,
-                       role="speaker" if row["speaker"] == entity_id else "relay")
-            attributions.append(row)
+        attributions = rows_with_document(
+            s, AttributionRow, attribution_row, canon, att_cond,
+            (DocumentRow.published.desc(), AttributionRow.doc_id, AttributionRow.content_start), cap)
+        for row in attributions:
+            row["role"] = "speaker" if row["speaker"] == entity_id else "relay"
 
         own_claims = select(ClaimRow.id).where(ClaimRow.asserter_id.in_(ids))
         own_docs = select(DocumentRow.id).where(DocumentRow.asserter_id.in_(ids))
         fig_cond = or_(QuantityRow.claim_id.in_(own_claims), QuantityRow.doc_id.in_(own_docs))
         fig_total = s.scalar(select(func.count()).where(fig_cond)) or 0
-        figures = []
-        for qrow, title, published in s.execute(
-                select(QuantityRow, DocumentRow.title, DocumentRow.published)
-                .join(DocumentRow, DocumentRow.id == QuantityRow.doc_id).where(fig_cond)
-                .order_by(QuantityRow.category, DocumentRow.published.desc(), QuantityRow.id).limit(cap)):
-            row = resolve_ids(quantity_row(qrow), canon)
-            row.update(doc_title=title, published=published)
-            figures.append(row)
+        figures = rows_with_document(s, QuantityRow, quantity_row, canon, fig_cond,
+                                     (QuantityRow.category, DocumentRow.published.desc(), QuantityRow.id), cap)
 
         # Relations where it is an end, or one of its claims/documents, or a work it authored.
         rel_cond = or_(RelationRow.a.in_(ids), RelationRow.b.in_(ids),
@@ -158,15 +155,7 @@ def entity_view(ledger: Ledger, entity_id: str, *, page: int = 1, per_page: int 
 
 
 def _claims(s: Any, cond: Any, canon: dict[str, str], cap: int) -> list[dict[str, Any]]:
-    out = []
-    for c, title, published in s.execute(
-            select(ClaimRow, DocumentRow.title, DocumentRow.published)
-            .join(DocumentRow, DocumentRow.id == ClaimRow.doc_id).where(cond)
-            .order_by(ClaimRow.checkworthy.desc(), ClaimRow.id).limit(cap)):
-        row = resolve_ids(claim_row(c), canon)
-        row.update(doc_title=title, published=published)
-        out.append(row)
-    return out
+    return rows_with_document(s, ClaimRow, claim_row, canon, cond, (ClaimRow.checkworthy.desc(), ClaimRow.id), cap)
 
 
 def _count_claims(ledger: Ledger, cond: Any) -> int:
