@@ -75,3 +75,16 @@ def test_documents_added_later_are_searchable(ledger):
     ledger.add_document(Document(text="Bunia, 2 February 2023. 60 displaced people were killed at the Plaine Savo "
                                       "camp.", path="ituri.txt"), None)
     assert _paths(ledger, ledger.search("Savo")) == ["ituri.txt"]
+
+
+def test_postgresql_query_uses_the_indexed_expression():
+    """The GIN index of migration 0004 serves only a query on the very same expression."""
+    import importlib.util
+
+    from counterclaim.ledger import search
+    from counterclaim.ledger.store import MIGRATIONS
+
+    spec = importlib.util.spec_from_file_location("m0004", MIGRATIONS / "versions" / "0004_corrections_search.py")
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert search._PG_TSVECTOR == migration.PG_TSVECTOR

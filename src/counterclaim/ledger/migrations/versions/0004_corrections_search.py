@@ -17,7 +17,8 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-# Kept in one place: counterclaim.ledger.search builds its query from the same expression.
+# counterclaim.ledger.search queries with this same expression (its _PG_TSVECTOR; a test keeps them equal),
+# or PostgreSQL would not use the index.
 PG_TSVECTOR = "to_tsvector('simple'::regconfig, left(coalesce(title, '') || ' ' || text, 400000))"
 
 
