@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from counterclaim.query.document import document_page
 from counterclaim.query.overview import documents_page, overview, search
-from counterclaim.web.app import author_of, ledger_of, render
+from counterclaim.web.app import ledger_of, render
 
 router = APIRouter()
 
@@ -54,7 +54,7 @@ def document_html(request: Request, doc_id: str) -> HTMLResponse:
     choices = {"category_choices": [(c, c) for c in data["categories"]],
                "claim_type_choices": [(c, c) for c in data["claim_types"]],
                "entity_choices": [(e["id"], f"{e['name']} ({e['type']})") for e in data["entities"]]}
-    return render(request, "document.html", {**data, **choices, "items": items, "author": author_of(request)})
+    return render(request, "document.html", {**data, **choices, "items": items})
 
 
 @router.get("/api/documents/{doc_id}", tags=["pages"])

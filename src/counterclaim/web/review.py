@@ -87,7 +87,7 @@ def _page_data(request: Request, page: int) -> dict[str, Any]:
 
 def _page(request: Request, page: int, *, report: dict[str, Any] | None = None,
           error: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    ctx = {**_page_data(request, page), "report": report, "error": error, "author": author_of(request)}
+    ctx = {**_page_data(request, page), "report": report, "error": error}
     return render(request, "corrections.html", ctx, status_code=status_code)
 
 
