@@ -3,9 +3,12 @@
 
     python bench/eval.py                                  # ingest the seeds into a temporary ledger, score it
     python bench/eval.py --export ledger.jsonl --gold ../shared/corpus/seeds.gold.json
+    python bench/eval.py --corpus ../shared/corpus/dev/texts --gold ../shared/corpus/dev/gold.json
 
-Gold documents are named by file-name prefix ("000"); an exported document
-matches when the base name of its path starts with that prefix. Sections the
+The texts are read where they are (never copied into the repository).
+
+Gold documents are named by file-name prefix ("000", "01"); an exported document
+matches when the base name of its path starts with that prefix and no further digit. Sections the
 ledger does not produce yet are reported as "n/a", not as zero.
 """
 
@@ -55,12 +58,16 @@ class Ledger:
         for r in rows:
             self.by_kind[r["kind"]].append(r)
         self.entities = {e["id"]: e for e in self.by_kind["entity"]}
-        self.doc_of_prefix: dict[str, dict[str, Any]] = {}
+        self.doc_of_name: dict[str, dict[str, Any]] = {}
         for d in self.by_kind["document"]:
-            self.doc_of_prefix.setdefault(Path(d["path"].split(":")[0]).name[:3], d)
+            self.doc_of_name.setdefault(Path(d["path"].split(":")[0]).name, d)
 
     def doc(self, prefix: str) -> dict[str, Any] | None:
-        return self.doc_of_prefix.get(prefix)
+        """The document whose file name starts with ``prefix`` ("000", "01") and no further digit."""
+        for name, d in self.doc_of_name.items():
+            if name.startswith(prefix) and not name[len(prefix):len(prefix) + 1].isdigit():
+                return d
+        return None
 
     def entity_name(self, eid: str | None) -> str | None:
         return self.entities[eid]["name"] if eid in self.entities else None
@@ -333,20 +340,42 @@ def score_relations(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, i
         if not ok:
             misses.append(f"{g['doc']} rebuts {g['target_contains']!r}: not found")
     out.append(("rebuttals", right, len(gold.get("rebuttals", [])), misses))
+    for section, rtype in (("consistent_figures", "figure_consistent"), ("figure_mismatches", "figure_mismatch")):
+        right, misses = 0, []
+        for g in gold.get(section, []):
+            pair = []
+            for prefix, value in (g["a"], g["b"]):
+                d = led.doc(prefix)
+                pair.append({q["id"] for q in led.by_kind["quantity"] if d and q["doc"] == d["id"]
+                             and float(q["value"]) == float(value)})
+            ok = any(r["type"] == rtype and ((r["a"] in pair[0] and r["b"] in pair[1])
+                                             or (r["a"] in pair[1] and r["b"] in pair[0])) for r in rels)
+            right += ok
+            if not ok:
+                misses.append(f"{g['a']} ~ {g['b']}: no {rtype} relation")
+        out.append((section, right, len(gold.get(section, [])), misses))
+    return out
+
+
+def score_techniques(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, int, list[str]]]:
+    """A gold technique is hit when an emitted technique with one of its allowed labels overlaps ``near``."""
     right, misses = 0, []
-    for g in gold.get("consistent_figures", []):
-        pair = []
-        for prefix, value in (g["a"], g["b"]):
-            d = led.doc(prefix)
-            pair.append({q["id"] for q in led.by_kind["quantity"] if d and q["doc"] == d["id"]
-                         and float(q["value"]) == float(value)})
-        ok = any(r["type"] == "figure_consistent" and ((r["a"] in pair[0] and r["b"] in pair[1])
-                                                      or (r["a"] in pair[1] and r["b"] in pair[0])) for r in rels)
+    for g in gold.get("techniques", []):
+        d = led.doc(g["doc"])
+        ok = bool(d) and any(t["doc"] == d["id"] and t["label"] in g["labels"]
+                             and _overlaps(d["text"], g["near"], t["start"], t["end"])
+                             for t in led.by_kind["technique"])
         right += ok
         if not ok:
-            misses.append(f"{g['a']} ~ {g['b']}: no figure_consistent relation")
-    out.append(("consistent_figures", right, len(gold.get("consistent_figures", [])), misses))
-    return out
+            misses.append(f"{g['doc']} {g['near']!r}: none of {g['labels']}")
+    golddocs = {led.doc(g)["id"] for g in gold.get("documents", {}) if led.doc(g)}
+    predicted = [t for t in led.by_kind["technique"] if t["doc"] in golddocs]
+    hit = [t for t in predicted if any(
+        led.doc(g["doc"]) and t["doc"] == led.doc(g["doc"])["id"] and t["label"] in g["labels"]
+        and _overlaps(led.doc(g["doc"])["text"], g["near"], t["start"], t["end"]) for g in gold.get("techniques", []))]
+    return [("techniques", right, len(gold.get("techniques", [])), misses),
+            ("techniques.in_gold", len(hit), len(predicted),
+             [f"{t['doc'][:8]} {t['label']}: {t['text'][:50]!r}" for t in predicted if t not in hit])]
 
 
 def score(gold: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str, int, int, list[str]]]:
@@ -361,8 +390,11 @@ def score(gold: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str, i
             results.append((section, -1, len(gold[section]), []))
     if led.by_kind.get("relation"):
         results += score_relations(gold, led)
+    if gold.get("techniques") and led.by_kind.get("technique"):
+        results += score_techniques(gold, led)
     for section, kind in (("contradictions", "relation"), ("rebuttals", "relation"),
-                          ("consistent_figures", "relation"), ("techniques", "technique")):
+                          ("consistent_figures", "relation"), ("figure_mismatches", "relation"),
+                          ("techniques", "technique")):
         if gold.get(section) and not led.by_kind.get(kind):
             results.append((section, -1, len(gold[section]), []))
     return results
@@ -386,7 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--export", type=Path, help="a JSONL export; default: ingest --seeds into a temporary ledger")
     ap.add_argument("--gold", type=Path, help="gold file (default: ../shared/corpus/seeds.gold.json)")
-    ap.add_argument("--seeds", type=Path, help="folder of the gold documents (default: ../shared/corpus/seeds)")
+    ap.add_argument("--seeds", "--corpus", dest="seeds", type=Path,
+                    help="folder of the gold documents (default: ../shared/corpus/seeds; "
+                         "the dev set: --corpus ../shared/corpus/dev/texts --gold ../shared/corpus/dev/gold.json)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("-q", "--quiet", action="store_true", help="no list of misses")
     ap.add_argument("--pins", type=Path, help="JSON {section: minimum right}; exit 1 if any section falls below")
