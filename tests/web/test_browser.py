@@ -135,7 +135,9 @@ def test_a_rejected_figure_stays_rejected_after_reload(server, page):
     fig = page.locator("#doc-text .item-quantity").first
     item_id = fig.get_attribute("data-id")
     assert fig.get_attribute("data-status") in (None, "")
-    page.locator(f"#items li[data-id='{item_id}'] button[name='action'][value='reject']").click()
+    # Wait for the correction's POST itself: "networkidle" can be reached before a slow machine sends it.
+    with page.expect_response(lambda r: r.request.method == "POST", timeout=30000):
+        page.locator(f"#items li[data-id='{item_id}'] button[name='action'][value='reject']").click()
     page.wait_for_load_state("networkidle")
     page.reload()
     again = page.locator(f"#doc-text .item-quantity[data-id='{item_id}']")
