@@ -180,9 +180,10 @@ def score_quantities(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, 
             misses["found"].append(f"{label}: not found")
             continue
         found += 1
-        q = max(cands, key=lambda c: (c["category"] == g["category"], c.get("subgroup") == g.get("subgroup")))
+        cats = g["category"] if isinstance(g["category"], list) else [g["category"]]
+        q = max(cands, key=lambda c: (c["category"] in cats, c.get("subgroup") == g.get("subgroup")))
         matched.add(q["id"])
-        if q["category"] == g["category"]:
+        if q["category"] in cats:
             category += 1
         else:
             misses["category"].append(f"{label}: got {q['category']} ({q['text']!r})")

@@ -78,14 +78,22 @@ def find_counted(doc: Doc, ph: NumberPhrase, sent_end: int, lex: Lexicon) -> Cou
     if j < sent_end and doc[j].lower_ == "of":
         nxt = doc[j + 1] if j + 1 < sent_end else None
         if nxt is not None and nxt.lower_ in lex.partitive_pronouns:
+            after = doc[j + 2] if j + 2 < sent_end else None
+            if after is not None and after.pos_ == "NOUN" and (after.lower_,) in lex.subgroups:
+                # '22 civilians, 14 of them children': the part names its subgroup
+                return Counted(end=j + 2, via_of=True, partitive=True, phrase_tokens=(after.lower_,))
             return Counted(end=j + 2, via_of=True, partitive=True)
         via_of = True
         j += 1
         while j < sent_end and doc[j].pos_ in ("DET", "PRON") and doc[j].dep_ in ("det", "poss"):
             j += 1
+        if j < sent_end and doc[j].like_num and doc[j].pos_ == "NUM":
+            return Counted(end=j, via_of=True, partitive=True)  # '12 of the 40 victims': part of the next figure
     k, head = j, None
     while k < sent_end and k - j < 6:
         tok = doc[k]
+        if not (tok.is_alpha or tok.text == "-" or "-" in tok.text):
+            break  # a stray symbol ('\ufffd' for a lost dash) ends the phrase
         if tok.pos_ in ("NOUN", "PROPN") and not tok.like_num:
             head = k
         elif tok.pos_ == "ADJ" or tok.tag_ in ("VBN", "VBG") or tok.text == "-" or (
@@ -135,38 +143,92 @@ def _fits(cues: CategoryCues, kind: str | None) -> bool:
     return kind is None or kind in cues.kinds
 
 
-def predicate_cue(verb: Token, role: str, kind: str | None, lex: Lexicon, *, adjacent: bool = False,
-                  fate: bool = False) -> Cue | str | None:
-    """The category a verb gives to its argument in ``role``, or ``_STOP`` / None.
-
-    ``role`` is 'subj', 'pass' (passive subject), 'obj' or 'acl' (the verb modifies the noun).
-    """
+def _own_cue(verb: Token, role: str, kind: str | None, lex: Lexicon, adjacent: bool, fate: bool,
+             depth: int) -> Cue | str | None:
+    """The category ``verb`` alone gives to its argument in ``role`` (see :func:`predicate_cue`)."""
     around = _lemmas_around(verb)
+    lemma = verb.lemma_.lower()
     passive = role == "pass" or any(c.dep_ == "auxpass" for c in verb.children) or (
         role == "acl" and verb.tag_ == "VBN")
     has_obj = any(c.dep_ == "dobj" for c in verb.children)
-    patient = passive or role == "obj" or (role == "subj" and adjacent and not has_obj)
+    patient = passive or role == "obj" or (role == "subj" and (adjacent or lemma in lex.status_verbs) and not has_obj)
     subject = role in ("subj", "pass") or (role == "acl" and verb.tag_ in ("VBG", "VBN"))
-    if fate and verb.lemma_.lower() in ("be", "remain"):
+    if fate and lemma in ("be", "remain"):
         missing = lex.category("missing")
         if around & missing.fate_complements:
             return Cue("missing", f"'{verb.text}' {sorted(around & missing.fate_complements)[0]} of a fate")
-    if role == "obj" and verb.lemma_.lower() in lex.toll_verbs:
+    if role == "obj" and lemma in lex.toll_verbs:
         toll = _toll(verb, lex)
         if toll is not None:
             return toll
-    places = _places(verb) if subject and verb.lemma_.lower() in lex.place_verbs else set()
+    best: tuple[int, Cue] | None = None
     for cues in lex.categories:
         if not _fits(cues, kind):
             continue
-        if patient and (ph := _matches(verb, cues.verbs, around)):
-            return Cue(cues.name, f"verb '{' '.join(ph)}' ({verb.text})")
-        if subject and (ph := _matches(verb, cues.subject_verbs, around)):
-            return Cue(cues.name, f"verb '{' '.join(ph)}' ({verb.text})")
+        for ok, phrases in ((patient, cues.verbs), (subject, cues.subject_verbs)):
+            if ok and (ph := _matches(verb, phrases, around)) and (best is None or len(ph) > best[0]):
+                best = (len(ph), Cue(cues.name, f"verb '{' '.join(ph)}' ({verb.text})"))
+    if best is not None:
+        return best[1]
+    if patient or (subject and not has_obj):
+        # 'were confirmed dead', 'reported missing', 'found dead', 'left wounded'
+        for comp in verb.children:
+            if comp.dep_ in ("acomp", "oprd", "xcomp", "advcl") and comp.pos_ == "ADJ":
+                if cue := _adjective_cue(comp, kind, lex):
+                    return Cue(cue.category, f"'{verb.text} {comp.text}'")
+    if depth < 2 and lemma in lex.raising_verbs and (subject or patient):
+        # 'are said to have died', 'are feared to have been killed', 'are believed killed'
+        for comp in verb.children:
+            if comp.dep_ in ("xcomp", "ccomp") and comp.pos_ in ("VERB", "AUX") and comp.i > verb.i \
+                    and not any(c.dep_ in ("nsubj", "nsubjpass") for c in comp.children):
+                cue = predicate_cue(comp, "subj", kind, lex, adjacent=True, depth=depth + 1)
+                if isinstance(cue, Cue):
+                    return Cue(cue.category, f"'{verb.text}' + {cue.why}")
+    places = _places(verb) if subject and lemma in lex.place_verbs else set()
     for cues in lex.categories:
         if _fits(cues, kind) and places & cues.places:
             return Cue(cues.name, f"'{verb.text} in {sorted(places & cues.places)[0]}'")
     return _STOP
+
+
+_COORD_GLUE = ("cc", "aux", "auxpass", "advmod", "punct", "neg")
+
+
+def _shares_argument(verb: Token, other: Token) -> bool:
+    """``other``, coordinated with ``verb``, has no argument of its own and nothing but 'and', 'or',
+    auxiliaries or adverbs stands between them ('were shot and wounded', 'killing and injuring')."""
+    lo, hi = sorted((verb.i, other.i))
+    doc = verb.doc
+    return other.pos_ == "VERB" and all(doc[k].dep_ in _COORD_GLUE for k in range(lo + 1, hi)) and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "dobj", "nummod") or c.like_num for c in other.children)
+
+
+def combine(cues: list[Cue], lex: Lexicon) -> Cue:
+    """One category for coordinated cues: 'killed or injured', 'dead and wounded' → casualties."""
+    names = {c.category for c in cues}
+    if len(names) > 1 and names <= lex.casualty_parts:
+        return Cue("casualties", " + ".join(c.why for c in cues))
+    return cues[0]
+
+
+def predicate_cue(verb: Token, role: str, kind: str | None, lex: Lexicon, *, adjacent: bool = False,
+                  fate: bool = False, depth: int = 0) -> Cue | str | None:
+    """The category a verb gives to its argument in ``role``, or ``_STOP`` / None.
+
+    ``role`` is 'subj', 'pass' (passive subject), 'obj' or 'acl' (the verb modifies the noun).
+    Verbs coordinated with it that share the argument count too ('were shot and wounded' →
+    injured; 'killing and injuring 30 people', 'killed or injured' → casualties).
+    """
+    own = _own_cue(verb, role, kind, lex, adjacent, fate, depth)
+    cues = [own] if isinstance(own, Cue) else []
+    partners = [c for c in verb.children if c.dep_ == "conj" and _shares_argument(verb, c)]
+    if verb.dep_ == "conj" and _shares_argument(verb, verb.head):
+        partners.append(verb.head)  # 'killing and injuring 30 people': the object is the last verb's
+    for other in partners:
+        cue = _own_cue(other, role, kind, lex, adjacent, False, depth + 1)
+        if isinstance(cue, Cue):
+            cues.append(cue)
+    return combine(cues, lex) if cues else own
 
 
 def _toll(verb: Token, lex: Lexicon) -> Cue | None:
@@ -218,6 +280,11 @@ def modifier_cue(noun: Token, kind: str | None, lex: Lexicon) -> Cue | None:
             cue = predicate_cue(child, role, kind, lex, fate=fate)
             if isinstance(cue, Cue):
                 return Cue(cue.category, f"clause {cue.why}")
+        if dep == "prep" and child.lower_ == "with":
+            for pobj in child.children:
+                for cues in lex.categories:
+                    if _fits(cues, kind) and pobj.lower_ in cues.with_nouns:
+                        return Cue(cues.name, f"'with {pobj.text}'")  # '12 survivors with severe injuries'
         if dep == "prep" and child.lower_ in ("in", "behind", "into"):
             for pobj in child.children:
                 for cues in lex.categories:
@@ -237,6 +304,11 @@ def _adjacent_cue(doc: Doc, end: int, sent_end: int, kind: str | None, lex: Lexi
     if tok.pos_ == "VERB" and any(c.dep_ == "dobj" for c in tok.children):
         return None  # '45 soldiers killed 3 civilians': the soldiers are the killers
     if cue := _adjective_cue(tok, kind, lex):
+        found = [cue]
+        if k + 2 < sent_end and doc[k + 1].lower_ in ("and", "or", "/") and (
+                more := _adjective_cue(doc[k + 2], kind, lex)):
+            found.append(more)  # '40 dead or wounded'
+        cue = combine(found, lex)
         return Cue(cue.category, f"followed by {cue.why}")
     if tok.tag_ == "VBN":
         cue = predicate_cue(tok, "acl", kind, lex)
@@ -287,7 +359,8 @@ def _path_cue(doc: Doc, anchor: Token, kind: str | None, lex: Lexicon, adjacent_
                 return None  # '50 children, more than 3,410 houses': a list the parse merged
             node = head
             continue
-        if dep in ("nummod", "compound", "quantmod", "amod") and head.pos_ in ("NOUN", "PROPN", "NUM"):
+        if dep in ("nummod", "compound", "quantmod", "amod") and (
+                head.pos_ in ("NOUN", "PROPN", "NUM") or head.lower_ in lex.anaphoric_heads):
             node = head
             continue
         return None
@@ -325,6 +398,28 @@ def find_category(doc: Doc, ph: NumberPhrase, counted: Counted, sent_end: int, l
         return path
     if noun is not None and (cue := noun_category(noun, lex, kind)):
         return cue
+    before = doc[ph.q_start - 1] if ph.q_start > 0 else None
+    if noun is None and before is not None and before.pos_ == "VERB" and before.tag_ in ("VBD", "VBN", "VBG", "VB"):
+        cue = predicate_cue(before, "obj", kind, lex)  # 'injured two dozen more', whatever the parse made of it
+        if isinstance(cue, Cue):
+            return Cue(cue.category, f"object of {cue.why}")
     if path is None and noun is not None and noun.dep_ in ("conj", "appos", "pobj"):
         return _linear_cue(doc, counted.end, sent_end, kind, lex)
+    return None
+
+
+def sentence_cue(doc: Doc, start: int, end: int, lex: Lexicon) -> Cue | None:
+    """The one harm category the words of ``doc[start:end]`` speak of ('the 54 victims of the massacre',
+    'whose victims included 13 children' after 'the slaughter'), for nouns that only say someone was harmed."""
+    found: dict[str, str] = {}
+    for tok in doc[start:end]:
+        lemma, low = tok.lemma_.lower(), tok.lower_
+        for cues in lex.categories:
+            if cues.name in lex.casualty_parts and cues.name not in found and (
+                    low in cues.of_nouns or low in cues.adjectives or any(v == (lemma,) for v in cues.verbs)
+                    or lemma in lex.harm_nouns.get(cues.name, ())):
+                found[cues.name] = tok.text
+    if len(found) == 1:
+        (name, word), = found.items()
+        return Cue(name, f"the sentence speaks of '{word}'")
     return None

@@ -17,7 +17,7 @@ _REQUIRED = ("about", "number_words", "multipliers", "approximate_units", "vague
              "qualifiers", "post_qualifiers", "range_openers", "range_connectors", "subgroup_cues",
              "partitive_pronouns", "anaphoric_determiners", "not_count", "countable", "counted_modifiers",
              "subgroups", "transparent_nouns", "fate_nouns", "toll_verbs", "skip_verbs", "place_verbs",
-             "categories")
+             "categories", "raising_verbs", "status_verbs", "casualty_parts", "anaphoric_heads", "aside_openers", "victim_nouns", "harm_nouns")
 _NOT_COUNT_KEYS = ("units", "id_nouns", "age_words", "currency_prefixes", "months", "year_prepositions",
                    "phone_prefixes", "date_entity_labels")
 _CATEGORY_KEYS = ("kinds", "verbs", "subject_verbs", "adjectives", "nouns", "of_nouns")
@@ -39,6 +39,7 @@ class CategoryCues:
     of_nouns: frozenset[str]  # 'the killing of 12 people', 'a population of 7,000'
     places: frozenset[str]  # 'in prison'
     fate_complements: frozenset[str]  # 'the fate of 150 of them is unknown'
+    with_nouns: frozenset[str] = frozenset()  # '12 survivors with severe injuries'
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,13 @@ class Lexicon:
     toll_verbs: frozenset[str]
     skip_verbs: frozenset[str]
     place_verbs: frozenset[str]  # '12 remain in captivity', '55 people are held in prisons'
+    raising_verbs: frozenset[str]  # 'are said to have died': the category is the complement's
+    status_verbs: frozenset[str]  # 'are confirmed dead': the subject is the one the state is about
+    casualty_parts: frozenset[str]  # categories that coordinated make 'casualties' (killed, injured)
+    anaphoric_heads: frozenset[str]  # 'two dozen more', 'ten others': the number's head adds nothing
+    aside_openers: frozenset[str]  # '(', '—', ':' opening a list of a figure's parts
+    victim_nouns: frozenset[str]  # 'victims': harmed, the sentence says how
+    harm_nouns: dict[str, frozenset[str]]  # category → nouns of the sentence that say how ('massacre')
     categories: tuple[CategoryCues, ...]
 
     def category(self, name: str) -> CategoryCues:
@@ -101,6 +109,7 @@ def _category(name: str, raw: dict[str, Any]) -> CategoryCues:
         name=name, kinds=kinds, verbs=_phrases(raw["verbs"]), subject_verbs=_phrases(raw["subject_verbs"]),
         adjectives=frozenset(raw["adjectives"]), nouns=frozenset(raw["nouns"]), of_nouns=frozenset(raw["of_nouns"]),
         places=frozenset(raw.get("places", ())), fate_complements=frozenset(raw.get("fate_complements", ())),
+        with_nouns=frozenset(raw.get("with_nouns", ())),
     )
 
 
@@ -161,5 +170,12 @@ def lexicon() -> Lexicon:
         toll_verbs=frozenset(data["toll_verbs"]),
         skip_verbs=frozenset(data["skip_verbs"]),
         place_verbs=frozenset(data["place_verbs"]),
+        raising_verbs=frozenset(data["raising_verbs"]),
+        status_verbs=frozenset(data["status_verbs"]),
+        casualty_parts=frozenset(data["casualty_parts"]),
+        anaphoric_heads=frozenset(data["anaphoric_heads"]),
+        aside_openers=frozenset(data["aside_openers"]),
+        victim_nouns=frozenset(data["victim_nouns"]),
+        harm_nouns={k: frozenset(v) for k, v in data["harm_nouns"].items()},
         categories=tuple(_category(name, raw) for name, raw in data["categories"].items()),
     )

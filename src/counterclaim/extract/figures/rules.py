@@ -24,9 +24,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from counterclaim.extract.figures.cues import Counted, Cue, find_category, find_counted
+from counterclaim.extract.figures.cues import Counted, Cue, find_category, find_counted, noun_category, sentence_cue
 from counterclaim.extract.figures.filters import not_count_reason
 from counterclaim.extract.figures.lexicon import Lexicon, lexicon
 from counterclaim.extract.figures.numbers import NumberPhrase, find_number_phrases
@@ -85,18 +85,55 @@ def _subgroup(counted: Counted, lex: Lexicon) -> str | None:
     return None
 
 
+def _category_ref(doc: Doc, at: int, sent_start: int, lex: Lexicon) -> str | None:
+    """'of the killed, 60 were children', 'among the injured, 12': the category of the whole named before ``at``."""
+    end = at - 1 if at - 1 >= sent_start and doc[at - 1].text == "," else at
+    if end - 3 < sent_start or doc[end - 3].lower_ not in ("of", "among") or doc[end - 2].lower_ != "the":
+        return None
+    word = doc[end - 1].lower_
+    return next((c.name for c in lex.categories if word in c.adjectives or word in c.nouns), None)
+
+
+def _aside(doc: Doc, prev: _Candidate, cand: _Candidate, lex: Lexicon) -> str | None:
+    """The opener of an aside listing ``prev``'s parts: '(36 men, 19 women ...)', 'Five civilians — a woman
+    and four children — died', '612 civilian casualties: 190 killed and 422 injured'."""
+    at, q = prev.counted.end, cand.ph.q_start
+    if not prev.solid or at >= q or doc[at].text not in lex.aside_openers:
+        return None
+    between = doc[at + 1:q]
+    if len(between) > 8 or any(t.text in lex.aside_openers or t.text in (")", ";") or t.pos_ in ("VERB", "AUX")
+                               for t in between):
+        return None
+    return doc[at].text
+
+
+def _aside_goes_on(doc: Doc, prev: _Candidate, cand: _Candidate, lex: Lexicon) -> bool:
+    """``cand`` is still inside the aside ``prev`` is in (no closing bracket, dash, ';' or '.' between)."""
+    closers = {")", ";", "."} | (set() if prev.link_word in ("(", ":") else set(lex.aside_openers))
+    return prev.link == "paren" and not any(t.text in closers for t in doc[prev.ph.end:cand.ph.q_start])
+
+
 def _link(cands: list[_Candidate], doc: Doc, lex: Lexicon) -> None:
-    """Mark parts ('including 106 women', '150 of them', '(610 killed ...)') and find their wholes."""
+    """Mark parts ('including 106 women', '150 of them', '(610 killed ...)', '12 of the 40 victims',
+    'of the killed, 60') and find their wholes, nested to any depth."""
     for n, cand in enumerate(cands):
         prev = cands[n - 1] if n and cands[n - 1].sent == cand.sent else None
         q = cand.ph.q_start
         if cand.counted.partitive:
             cand.link, cand.link_word = "partitive", doc[cand.ph.end:cand.counted.end].text
+            nxt = cands[n + 1] if n + 1 < len(cands) else None
+            if nxt is not None and nxt.ph.q_start == cand.counted.end and nxt.ph.value > cand.ph.value:
+                cand.parent = n + 1  # '12 of the 40 victims'
+        elif category := _category_ref(doc, q, cand.sent_start, lex):
+            cand.link, cand.link_word = "including", doc[q - 3:q].text.rstrip(",").strip()
+            cand.parent = next((k for k in range(n - 1, -1, -1) if cands[k].sent >= cand.sent - 1
+                                and cands[k].cue is not None and cands[k].cue.category == category
+                                and cands[k].ph.value > cand.ph.value), None)
         elif word := _cue_before(doc, q, cand.sent_start, lex):
             cand.link, cand.link_word = "including", word
-        elif prev is not None and q > 0 and doc[q - 1].text == "(" and prev.counted.end == q - 1 and prev.solid:
-            cand.link, cand.link_word, cand.parent = "paren", "(", n - 1
-        elif prev is not None and prev.link == "paren" and ")" not in {t.text for t in doc[prev.ph.end:q]}:
+        elif prev is not None and (opener := _aside(doc, prev, cand, lex)):
+            cand.link, cand.link_word, cand.parent = "paren", opener, n - 1
+        elif prev is not None and _aside_goes_on(doc, prev, cand, lex):
             cand.link, cand.link_word, cand.parent = prev.link, prev.link_word, prev.parent
         elif prev is not None and prev.link == "including" and prev.counted.end <= q \
                 and _only_glue(doc, prev.counted.end, q) and _continues(cands, prev, cand, lex):
@@ -156,6 +193,14 @@ def _rule(cand: _Candidate, category_from: str, parent_id: str | None) -> str:
     return "; ".join(parts)
 
 
+def _including_subject(noun: Token) -> Token | None:
+    """The subject of the 'include' a counted noun is the object of ('the dead included 3 children')."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.lemma_.lower() != "include":
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+
+
 def _candidates(doc: Doc, lex: Lexicon) -> list[_Candidate]:
     starts, ends = _sentences(doc)
     cands: list[_Candidate] = []
@@ -167,6 +212,12 @@ def _candidates(doc: Doc, lex: Lexicon) -> list[_Candidate]:
         if counted.kind in ("unit", "noncount"):
             continue
         cue = find_category(doc, ph, counted, ends[s], lex)
+        if cue is None and counted.head is not None:
+            whole = _including_subject(doc[counted.head])  # 'whose victims included 13 children'
+            if doc[counted.head].lower_ in lex.victim_nouns or (whole is not None and whole.lower_ in lex.victim_nouns):
+                cue = sentence_cue(doc, starts[s], ends[s], lex)
+            elif whole is not None:
+                cue = noun_category(whole, lex, None)
         cands.append(_Candidate(ph=ph, sent=s, sent_start=starts[s], counted=counted, cue=cue))
     return cands
 
