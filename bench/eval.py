@@ -233,7 +233,7 @@ def _content_matches(content: str, begins: str) -> bool:
 
 
 def score_attributions(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int, int, list[str]]]:
-    right = via_right = n_via = 0
+    right = via_right = n_via = found = 0
     misses: list[str] = []
     via_misses: list[str] = []
     matched: set[str] = set()
@@ -247,6 +247,7 @@ def score_attributions(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int
         if not cands:
             misses.append(f"{label}: not found")
             continue
+        found += 1
         good = [a for a in cands if _names_match(led, a["speaker"], g["speaker"]) and a["direct"] == g["direct"]]
         a = (good or cands)[0]
         matched.add(a["id"])
@@ -262,7 +263,9 @@ def score_attributions(gold: dict[str, Any], led: Ledger) -> list[tuple[str, int
     total = len(gold.get("attributions", []))
     golddocs = {led.doc(g["doc"])["id"] for g in gold.get("attributions", []) if led.doc(g["doc"])}
     predicted = [a for a in led.by_kind["attribution"] if a["doc"] in golddocs]
-    return [("attributions", right, total, misses), ("attributions.via", via_right, n_via, via_misses),
+    return [("attributions", right, total, misses),
+            ("attributions.content", found, total, [m for m in misses if m.endswith(": not found")]),
+            ("attributions.via", via_right, n_via, via_misses),
             ("attributions.in_gold", len(matched), len(predicted),
              [f"{a['doc'][:8]} {led.entity_name(a['speaker'])!r}: {a['content']['text'][:50]!r}"
               for a in predicted if a["id"] not in matched])]

@@ -104,6 +104,10 @@ def _resolve_pending(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
             continue
         if pending in ("partial", "self"):
             continue
+        if pending == "previous" and not _previous_fits(ctx, c, last, max_gap):
+            assert sp is not None  # 'it said' with no earlier speaker: the resolver's organisation, or no one
+            c.speaker, c.pending = Speaker(sp.entity, sp.span, "pronoun"), None
+            pending = None
         if pending in ("floating", "previous"):
             near = last is not None and ctx.line_of(c.content[0]) - ctx.line_of(last.content[1] - 1) <= max_gap
             if not near or last is None or last.speaker is None:
@@ -126,6 +130,17 @@ def _resolve_pending(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
         if c.speaker is not None:
             last = c
     return kept
+
+
+def _previous_fits(ctx: Context, c: Candidate, last: Candidate | None, max_gap: int) -> bool:
+    """Whether 'it'/'they' can be the previous speaker: near, known, and no person for 'it'."""
+    if last is None or last.speaker is None or last.speaker.entity is None:
+        return False
+    if ctx.line_of(c.content[0]) - ctx.line_of(last.content[1] - 1) > max_gap:
+        return False
+    sp = c.speaker
+    word = ctx.text[sp.span[0]:sp.span[1]].lower() if sp is not None and sp.span else ""
+    return not (word == "it" and ctx.type_of(last.speaker.entity) == "PERSON")
 
 
 def _lead_lines(ctx: Context) -> set[int]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -87,6 +88,18 @@ def _direction(text: str, pos: int) -> str:
     return "amb"
 
 
+def _nested(marks: list[tuple[int, str]], i: int, line_of: Callable[[int], int]) -> bool:
+    """Whether the opening mark ``i`` inside an open quote starts an inner quote.
+
+    It does when the next mark closes it and a later mark on the same
+    paragraph can still close the outer quote.
+    """
+    ln = line_of(marks[i][0])
+    same = [k for (p, k) in marks[i + 1:] if line_of(p) == ln]
+    return len(same) >= 2 and same[0] in ("close", "amb") and any(
+        k in ("close", "amb") for k in same[1:])
+
+
 def find_quotes(text: str, lines: list[tuple[int, int]] | None = None) -> list[Quote]:
     """Every quoted passage of ``text`` in order (see the module docstring for the rules)."""
     lines = paragraphs(text) if lines is None else lines
@@ -133,6 +146,9 @@ def find_quotes(text: str, lines: list[tuple[int, int]] | None = None) -> list[Q
                 quotes.append(Quote(open_pos + 1, pos, open_pos, pos, first, ln))
                 last_close_on_line[ln] = pos
                 cur = None
+            elif _nested(marks, i, line_of):  # 'the NGO “Human Rights Watch”, author of ...' inside a quote
+                i += 2
+                continue
             else:  # a second opening mark: the first quote was never closed
                 unterminated(open_pos, first, last, end=pos)
                 cur = (pos, ln, ln)

@@ -27,11 +27,11 @@ no entity for. A speaker that resolves to nothing keeps ``speaker_span`` with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
 from counterclaim.extract.attributions.assemble import assemble
+from counterclaim.extract.attributions.candidate import Candidate
 from counterclaim.extract.attributions.quotes import Quote, quote_data
 from counterclaim.extract.attributions.speakers import (
     Context,
@@ -42,30 +42,21 @@ from counterclaim.extract.attributions.speakers import (
     resolve,
     resolve_outlet,
 )
+from counterclaim.extract.attributions.transcript import transcript_turns
 from counterclaim.records import AttributionRecord, EntityRecord, MentionRecord
+
+__all__ = ["Candidate", "extract_attributions"]
 
 _TAIL_DEPS = ("prep", "npadvmod", "advmod", "punct", "agent", "dep")
 _OBJECT_DEPS = ("dobj", "dative", "iobj")
 _END_PUNCT = ".!?"
+_DASHES = ("—", "–", "--", "-")
+_ACCORDING_STOP = (",", ";", "(", *_DASHES)  # 'according to the UN — deaths which ...'
+_THAT_END = re.compile(r"(?<![\w-])that$")
 # 'DAMASCUS, March 3 (Reuters) - ' / 'Bamako, 12 May - ' at the head of a wire story's first sentence
-_DATELINE = re.compile(r"[A-Z][A-Za-z .'’-]{1,40},[^\n\-—–]{1,40}?(?:\([^)\n]{1,40}\))?\s+[-—–]+\s+")
-
-
-@dataclass
-class Candidate:
-    """An attribution before ids, nesting and relays are settled."""
-
-    content: tuple[int, int]
-    speaker: Speaker | None
-    cue: tuple[int, int] | None
-    direct: bool
-    rule: str
-    via: list[str] = field(default_factory=list)
-    pending: str | None = None  # 'floating' | 'partial' | Speaker.pending
-    lead: Candidate | None = None  # the wire-story lead whose relay chain this one inherits
-    parent: Candidate | None = None
-    continues: Candidate | None = None
-    id: str = ""
+# 'ERBIL (Kurdistan 24) – ' too: a capitalised place and the outlet in brackets
+_DATELINE = re.compile(r"(?:[A-Z][A-Za-z .'’-]{1,40},[^\n\-—–]{1,40}?(?:\([^)\n]{1,40}\))?"
+                       r"|[A-Z][A-Z .'’-]{1,40}\([^)\n]{1,40}\))\s+[-—–]+\s+")
 
 
 def extract_attributions(doc: Doc, entities: list[EntityRecord], mentions: list[MentionRecord],
@@ -93,6 +84,7 @@ def extract_attributions(doc: Doc, entities: list[EntityRecord], mentions: list[
     head = _headline(ctx)
     if head is not None:
         cands.append(head)
+    cands.extend(transcript_turns(ctx))
     cands.extend(_according(ctx))
     for tok in doc:
         if tok.i not in used and is_cue(tok):
@@ -163,6 +155,10 @@ def _quote_candidate(ctx: Context, q: Quote, used: set[int]) -> Candidate | None
     if found is not None:
         v, sp = found
         used.add(v.i)
+        clause = _clause_before(ctx, q) if short else None
+        if clause is not None:  # 'Five civilians died, and "seven terrorists" were "neutralised," X told AFP'
+            return Candidate((clause, end), sp, _cue_span(v), False,
+                             f"clause ending in a quote + '{v.text}' after it{rule_note}", via=_relays(ctx, v))
         return Candidate((start, end), sp, _cue_span(v), True, f"quote + '{v.text}' after it{rule_note}",
                          via=_relays(ctx, v))
     if q.recovered == "no_opening":
@@ -181,6 +177,28 @@ def _quote_candidate(ctx: Context, q: Quote, used: set[int]) -> Candidate | None
     if _at_sentence_start(ctx, q):
         return Candidate((start, end), None, None, True, f"floating quote{rule_note}", pending="floating")
     return Candidate((start, end), None, None, True, "partial quote", pending="partial")
+
+
+def _clause_before(ctx: Context, q: Quote) -> int | None:
+    """Where the reported clause a quote closes begins, when the quote does not open its sentence.
+
+    Only for a clause of its own (no reporting verb before the quote in the sentence,
+    which would make it that verb's content, and a subject and verb of its own).
+    """
+    if q.open_mark is None or _at_sentence_start(ctx, q):
+        return None
+    doc = ctx.doc
+    i = ctx.tok_at(q.open_mark)
+    sent = doc[i].sent
+    ls = ctx.lines[ctx.line_of(q.open_mark)][0]
+    a = max(sent.start, ctx.tok_at(ls))
+    if doc[a].idx < ls:
+        a += 1
+    words = [t for t in doc[a:i] if not t.is_punct and not t.is_space]
+    if len(words) < 3 or any(is_cue(t) for t in words) or not any(t.pos_ in ("VERB", "AUX") for t in words):
+        return None
+    start, _ = _content(ctx, doc[a].idx, q.open_mark, strip="", dateline=True)
+    return start
 
 
 def _cue_span(v: Token) -> tuple[int, int]:
@@ -241,10 +259,13 @@ def _before_cue(ctx: Context, q: Quote) -> tuple[Token | None, Speaker] | None:
         if not text[ls:end].rstrip().endswith(":"):
             return None
     region = text[ls:end].rstrip()
-    if not region or region[-1] not in ":,":
+    that = _THAT_END.search(region) is not None  # 'stressed that "..."', 'told Sky News that "..."'
+    if not region or (region[-1] not in ":," and not that):
         return None
     last = ctx.tok_at(ls + len(region) - 1)
     first = max(ctx.tok_at(ls), last - 25, doc[last].sent.start)
+    if that:
+        first = max(first, last - 8)
     v = next((doc[i] for i in range(last, first - 1, -1) if is_cue(doc[i]) and doc[i].pos_ == "VERB"), None)
     if v is None:
         if region[-1] != ":":
@@ -289,25 +310,41 @@ def _trailing_parts(ctx: Context, v: Token, *, content_from: int
     sent = v.sent
     lo = max(sent.start, content_from)
     subj = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
+    inverted = None
     if subj is not None:
         a, b = subj.left_edge.i, subj.right_edge.i + 1
+        comma = a - 1
+    elif v.i > lo and doc[v.i - 1].text == ",":  # '..., said Iraqi Prime Minister X on Wednesday.'
+        comma, a = v.i - 1, v.i + 1
+        inverted = next((c for c in v.rights if c.dep_ == "nsubj"), None)
+        if inverted is not None:
+            b = inverted.right_edge.i + 1
+        else:
+            b = a
+            while b < sent.end and doc[b].pos_ in ("PROPN", "DET", "NOUN", "ADJ", "PUNCT") and doc[b].text not in ".,;:":
+                b += 1
+        if b <= a:
+            return None
     else:
         comma = next((i for i in range(v.i - 1, lo, -1) if doc[i].text == ","), None)
         if comma is None or any(doc[i].pos_ in ("VERB", "AUX") for i in range(comma + 1, v.i)):
             return None
         a, b = comma + 1, v.i
-    if a - 1 <= lo + 2 or doc[a - 1].text != "," or a - 1 < lo:
+    if comma <= lo + 2 or doc[comma].text != ",":
         return None
-    if doc[a - 2].text[:1] in quote_data()["double_quotes"]:
+    if doc[comma - 1].text[:1] in quote_data()["double_quotes"]:
         return None  # a quote's cue, not a reported clause
     tell = v.lemma_.lower() in _word_set("tell_verbs")
     cite = _word_set("cite_verbs")
     for c in v.rights:
-        if (c.dep_ in _OBJECT_DEPS and tell) or c.lemma_.lower() in cite:
+        if (c.dep_ in _OBJECT_DEPS and tell) or c.lemma_.lower() in cite or (inverted is not None and c.i == inverted.i) or (
+                inverted is None and subj is None and a <= c.i < b):
             continue
+        if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG" and doc[c.i - 1].text == ",":
+            continue  # '..., the head of the centre said, adding that ...'
         if c.dep_ not in _TAIL_DEPS:
             return None
-    if not any(doc[i].pos_ in ("VERB", "AUX") for i in range(lo, a - 1)):
+    if not any(doc[i].pos_ in ("VERB", "AUX") for i in range(lo, comma)):
         return None
     sp = resolve(ctx, a, b, before=doc[lo].idx)
     if sp is None:
@@ -315,7 +352,7 @@ def _trailing_parts(ctx: Context, v: Token, *, content_from: int
     tail_end = v.right_edge.i + 1
     while tail_end > v.i + 1 and doc[tail_end - 1].is_space:
         tail_end -= 1
-    return a - 1, sp, tail_end, a, b
+    return comma, sp, tail_end, a, b
 
 
 def _cited(v: Token) -> Token | None:
@@ -417,7 +454,7 @@ def _according(ctx: Context) -> list[Candidate]:
                 continue
             sent = tok.sent
             b = tok.i + k
-            while b < sent.end and doc[b].text not in (",", ";") and doc[b].text not in _END_PUNCT:
+            while b < sent.end and doc[b].text not in _ACCORDING_STOP and doc[b].text not in _END_PUNCT:
                 b += 1
             sp = resolve(ctx, tok.i + k, b, before=tok.idx)
             if sp is None:
@@ -429,7 +466,7 @@ def _according(ctx: Context) -> list[Candidate]:
             if lead and b < sent.end:
                 start, end = _content(ctx, doc[b].idx + 1, s_end, strip=".,;:")
                 where = "according to"
-            elif all(t.is_punct or t.is_space for t in doc[b:sent.end]):
+            elif all(t.is_punct or t.is_space for t in doc[b:sent.end]) or doc[b].text in _DASHES:
                 start, end = _content(ctx, s_start, tok.idx, strip=",;:—–- ", dateline=True)
                 where = "clause + ', according to X'"
             else:

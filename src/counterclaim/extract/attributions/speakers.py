@@ -11,9 +11,17 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
+from counterclaim.extract.attributions.coref import (
+    descriptors,
+    is_role_only,
+    resolve_description,
+    resolve_pronoun,
+    role_acronym,
+)
 from counterclaim.extract.attributions.quotes import Quote, find_quotes, paragraphs
+from counterclaim.extract.entities.roles import role_data
 from counterclaim.records import EntityRecord, MentionRecord
 from counterclaim.resources import load_json, slug
 
@@ -29,7 +37,7 @@ def attribution_data() -> dict:
         "according_cues", "cite_verbs", "tell_verbs", "mistagged_cues", "relay_nouns", "relay_preps",
         "passive_subjects", "pronouns", "document_nouns", "document_owner_preps", "speaker_nouns",
         "scare_quote_max_words", "floating_quote_min_words", "floating_max_paragraphs", "speaker_max_tokens",
-        "outlet_line_stopwords", "outlet_line_max_words", "headline_max_offset", "lead_paragraph_min_chars",
+        "outlet_line_stopwords", "outlet_line_max_words", "document_cues", "headline_max_offset", "lead_paragraph_min_chars",
         "lead_paragraphs"))
 
 
@@ -48,6 +56,9 @@ def is_cue(tok: Token) -> bool:
     """Whether ``tok`` is a reporting verb used as one ('said', 'notes'; not 'the mentioned report')."""
     if tok.lemma_.lower() in reporting_verbs() and tok.pos_ in ("VERB", "AUX"):
         return tok.dep_ not in ("amod", "compound") and not (tok.tag_ == "VBN" and tok.dep_ == "acl")
+    if tok.lemma_.lower() in _word_set("document_cues") and tok.pos_ == "VERB":  # '"...," read a statement'
+        nouns = _word_set("document_nouns")
+        return any(c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lemma_.lower() in nouns for c in tok.children)
     # 'Trend reports ...' tagged as a noun: only right after a name
     return (tok.lower_ in _word_set("mistagged_cues") and tok.pos_ in ("NOUN", "PROPN") and tok.i > 0
             and tok.doc[tok.i - 1].pos_ == "PROPN")
@@ -86,6 +97,7 @@ class Context:
     owners: list[tuple[int, str, str]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     first_words: dict[str, list[str]] = field(default_factory=dict)
+    descriptors: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, doc: Doc, entities: list[EntityRecord], mentions: list[MentionRecord],
@@ -107,6 +119,7 @@ class Context:
             if e.type == "ORG":
                 ctx.first_words.setdefault(e.name.split()[0].casefold(), []).append(e.id)
         ctx.owners = _document_owners(ctx)
+        ctx.descriptors = descriptors(ctx)
         return ctx
 
     # -- lookups ---------------------------------------------------------------
@@ -221,21 +234,47 @@ def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
     head = span.root
     if b - a == 1 and head.lower_ in data["pronouns"]:
         kind = data["pronouns"][head.lower_]
+        at = min(before, head.idx)
         if kind == "person":
             quote = ctx.quote_at(head.idx)
-            return Speaker(ctx.last_person(min(before, head.idx), quote), chars, "pronoun")
+            who = ctx.last_person(at, quote) if quote is not None else resolve_pronoun(ctx, kind, at)
+            return Speaker(who, chars, "pronoun")
+        if kind == "previous":  # the previous speaker if any (assemble), else the last organisation subject
+            return Speaker(resolve_pronoun(ctx, kind, at), chars, "pronoun", pending=kind)
         return Speaker(None, chars, "pronoun", pending=kind)
+    holder = role_acronym(ctx, head.text, before)
+    if holder is not None:
+        return Speaker(holder, chars, "description")
+    named = _named_person(ctx, span)
     over = [m for m in ctx.mentions_over(head.idx) if ctx.type_of(m.entity) is not None]
+    if not over:
+        for c in head.children:  # 'The brother of one of the victims, Aymal Ahmad'
+            if c.dep_ == "appos" and a <= c.i < b:
+                ent = ctx.entity_of_tokens(c.left_edge.i, c.right_edge.i + 1, c)
+                if ctx.type_of(ent) in SPEAKER_TYPES:
+                    return Speaker(ent, chars, "mention")
     if over:
-        return Speaker(ctx.entity_of_tokens(a, b, head), chars, "mention")
-    if head.lemma_.lower() in _word_set("document_nouns"):
+        ent = ctx.entity_of_tokens(a, b, head)
+        if named is not None and ctx.type_of(ent) != "PERSON":
+            ent = named  # 'UN envoy to Libya Ghassan Salame': the person, not the organisation
+        return Speaker(ent, chars, "mention")
+    lemma = head.lemma_.lower()
+    if lemma in _word_set("document_nouns"):
         owner = _owner_child(ctx, head)
         if owner is None:
-            owner = ctx.document_owner(head.lemma_.lower(), before) or ctx.asserter
+            owner = ctx.document_owner(lemma, before) or ctx.asserter
         return Speaker(owner, chars, "document")
-    plausible = head.pos_ == "PROPN" or head.lemma_.lower() in _word_set("speaker_nouns")
-    if not plausible:
+    if named is not None:
+        return Speaker(named, chars, "mention")
+    if head.pos_ not in ("NOUN", "PROPN"):
         return None
+    if lemma in _role_heads():  # 'a spokesman for Haftar's Libyan National Army (LNA)'
+        org = _role_organisation(ctx, head)
+        if org is not None:
+            return Speaker(org, chars, "role of organisation")
+    described = resolve_description(ctx, span, head, before)
+    if described is not None:
+        return Speaker(described, chars, "description")
     ent = ctx.entity_of_tokens(a, b)
     if ent is None:  # "Mali's army", "the Azerbaijani side": a place or people modifying the head
         for t in head.children:
@@ -246,7 +285,35 @@ def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
                 ent = None
     if ent is None and all(t.pos_ == "PROPN" for t in span):
         ent = ctx.lookup_name(span.text)
+    plausible = head.pos_ == "PROPN" or lemma in _word_set("speaker_nouns")
+    if ent is None and not plausible:
+        return Speaker(None, chars, "anonymous")  # 'residents', 'the brother of a victim'
     return Speaker(ent, chars, "mention" if ent else "unresolved")
+
+
+@cache
+def _role_heads() -> frozenset[str]:
+    return frozenset(" ".join(h) for h in role_data()["heads"])
+
+
+def _named_person(ctx: Context, span: Span) -> str | None:
+    """The person a phrase names outright (a name, not a role-only entity)."""
+    for m in ctx.mentions_in(span.start_char, span.end_char):
+        if ctx.type_of(m.entity) == "PERSON" and not is_role_only(ctx, m.entity) and m.kind in ("name", "short"):
+            return m.entity
+    return None
+
+
+def _role_organisation(ctx: Context, head: Token) -> str | None:
+    """'spokesman for/of X': the organisation X, when the phrase names no person."""
+    for p in head.children:
+        if p.dep_ == "prep" and p.lower_ in ("for", "of", "at"):
+            for o in p.children:
+                if o.dep_ == "pobj":
+                    ent = ctx.entity_of_tokens(o.left_edge.i, o.right_edge.i + 1, o, ("ORG",))
+                    if ctx.type_of(ent) == "ORG":
+                        return ent
+    return None
 
 
 def resolve_outlet(ctx: Context, a: int, b: int) -> str | None:
@@ -283,6 +350,14 @@ def _owner_child(ctx: Context, noun: Token) -> str | None:
                     ent = ctx.entity_of_tokens(p.left_edge.i, p.right_edge.i + 1, p, OWNER_TYPES)
                     if ent:
                         return ent
+        if c.dep_ == "acl":  # 'a statement published/issued by X'
+            for ag in c.children:
+                if ag.dep_ == "agent":
+                    for p in ag.children:
+                        if p.dep_ == "pobj":
+                            ent = ctx.entity_of_tokens(p.left_edge.i, p.right_edge.i + 1, p, OWNER_TYPES)
+                            if ent:
+                                return ent
     return None
 
 

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from counterclaim.extract.entities.gazetteer import Gazetteer, load_gazetteer
+from counterclaim.extract.entities.persons import person_fixes
 from counterclaim.resources import load_json
 
 _EDGE_JUNK = {"*", "**", "_", "\"", "'", "“", "”", "‘", "’", ",", ".", ":", ";", "(", ")", "-", "–", "—"}
@@ -142,6 +143,10 @@ def fixed_entities(doc: Doc, gaz: Gazetteer | None = None) -> list[Span]:
         spans = [e for e in spans if not (e.start >= s.start and e.end <= s.end and e.label_ in ("GPE", "LOC", "ORG", "NORP", "PERSON"))]
         merged.append(s)
     spans = filter_spans([*spans, *merged])
+    persons = list(person_fixes(doc, spans))
+    if persons:  # a context-read PERSON replaces the span it covers ('Ilaria Allegrozzi' tagged ORG)
+        spans = [e for e in spans if not any(p.start <= e.start and e.end <= p.end for p in persons)]
+        spans = filter_spans([*persons, *spans])
     return filter_spans([*spans, *_repeated_surnames(doc, spans)])
 
 

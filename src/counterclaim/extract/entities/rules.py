@@ -36,6 +36,7 @@ from counterclaim.resources import load_json, slug
 
 _SIGNOFF_GAP = re.compile(r"^[\s*_,]*$")
 _APPOSITION_GAP = re.compile(r"^\s*,\s*$")
+_RELATIVE = re.compile(r",\s+who\s+(?:is|was|has\s+been|had\s+been|became|served\s+as)\s+(?:the\s+|a\s+|an\s+)?$")
 
 
 @dataclass
@@ -177,8 +178,14 @@ def extract_entities(doc: Doc) -> tuple[list[EntityRecord], list[MentionRecord]]
         person_starts.add(ent.start)
 
     pending: list[RoleSpan] = []
-    for role in find_roles(doc, person_starts):
-        holder = _adjacent_person(doc, role, person_at, doc_text)
+    found = list(find_roles(doc, person_starts))
+    holders = [_adjacent_person(doc, role, person_at, doc_text) for role in found]
+    for n in range(len(found) - 2, -1, -1):  # 'The Special Representative ..., Head of UNSMIL, Ghassan Salamé'
+        nxt = found[n + 1]
+        if holders[n] is None and holders[n + 1] is not None and nxt.start == found[n].end + 1 \
+                and doc[found[n].end].text == ",":
+            holders[n] = holders[n + 1]
+    for role, holder in zip(found, holders):
         if holder is None:
             pending.append(role)
             continue
@@ -196,7 +203,7 @@ def extract_entities(doc: Doc) -> tuple[list[EntityRecord], list[MentionRecord]]
         if holders:
             c = holders[0] if len(holders) == 1 else _nearest_holder(holders, mentions, start_char)
             mention(start_char, end_char, c.key, "role", "role_holder")
-        elif role.specific:
+        elif role.specific and doc[role.start].lower_ not in ("a", "an"):  # 'a spokesman for X' names no one
             c = cluster(f"PERSON:{slug(text)}", text, "PERSON")
             c.roles.add(text)
             c.role_heads.add(hk)
@@ -291,21 +298,50 @@ def _adjacent_person(doc: Doc, role: RoleSpan, person_at: dict[int, str], text: 
     ``text`` is ``doc.text``, passed in because spaCy rebuilds it on every access.
     """
     role_start = doc[role.start].idx
+    # Name, then the role in apposition or on the next line of a signature; a
+    # relative clause ('Paluku, who was governor of North Kivu'). An apposition
+    # opened by an article wins over a name after the role ('Stephane Dujarric,
+    # the Chief Spokesman for UN Secretary-General Antonio Guterres').
+    k = role.start - 1
+    relative = _RELATIVE.search(text, max(0, role_start - 24), role_start)
+    if relative is not None:
+        k = doc[ctx_tok(doc, relative.start())].i - 1
+    while k >= 0 and (doc[k].is_space or doc[k].text in ("*", "**", ",", "_")):
+        k -= 1
+    after = None
+    if k >= 0 and k in person_at:
+        gap = text[doc[k].idx + len(doc[k]):role_start if relative is None else relative.start()]
+        if relative is not None or _APPOSITION_GAP.match(gap) or (_SIGNOFF_GAP.match(gap) and gap.count("\n") <= 3 and "\n" in gap):
+            after = person_at[k]
+    if after is not None and (relative is not None or doc[role.start].lower_ in ("the", "a", "an")):
+        return after
+    before = _person_after(doc, role, person_at, text)
+    return before if before is not None else after
+
+
+def ctx_tok(doc: Doc, char: int) -> int:
+    """Index of the token starting at or containing ``char``."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else 0
+
+
+def _person_after(doc: Doc, role: RoleSpan, person_at: dict[int, str], text: str) -> str | None:
+    """Role directly before the name: '... Ombudsperson) of Azerbaijan Sabina Aliyeva'.
+
+    Not when the role ends on its complement's preposition or possessive ('a
+    spokesman for Haftar's army': Haftar is not the spokesman).
+    """
+    if doc[role.end - 1].lower_ in ("for", "of", "to", "at") or (
+            role.end < len(doc) and doc[role.end].lower_ in ("'s", "’s")):
+        return None
     role_end = doc[role.end - 1].idx + len(doc[role.end - 1])
-    # Role directly before the name: '... Ombudsperson) of Azerbaijan Sabina Aliyeva'.
     j = role.end
     while j < len(doc) and (doc[j].text in (",", "*", "**") or doc[j].text in role_data()["honorifics"]):
         j += 1
     if j in person_at and doc[j].idx - role_end <= 4 and "\n" not in text[role_end:doc[j].idx]:
+        if j < len(doc) - 1 and doc[j + 1].lower_ in ("'s", "’s"):
+            return None
         return person_at[j]
-    # Name, then the role in apposition or on the next line of a signature.
-    k = role.start - 1
-    while k >= 0 and (doc[k].is_space or doc[k].text in ("*", "**", ",", "_")):
-        k -= 1
-    if k >= 0 and k in person_at:
-        gap = text[doc[k].idx + len(doc[k]):role_start]
-        if _APPOSITION_GAP.match(gap) or (_SIGNOFF_GAP.match(gap) and gap.count("\n") <= 3 and "\n" in gap):
-            return person_at[k]
     return None
 
 

@@ -1,0 +1,174 @@
+"""Who a description or a pronoun stands for: a small salience resolver.
+
+No model: the entities the text introduced before the phrase are the
+candidates, the most recent compatible one wins, and when nothing fits the
+speaker keeps its span with no entity (never a guess).
+
+- he/she: the last person named outside quotes (an entity that is only a role,
+  'governor of North Kivu', is no name and is skipped);
+- it/they with no earlier speaker: the last organisation or country named as
+  a subject;
+- a definite description ('the ministry', 'the rebel group', 'The Spokesman',
+  'the rights group', 'the SRSG'): a person who holds that role, else an
+  organisation whose name or a noun the text put next to it ('the M23 rebel
+  group', 'MONUSCO, the UN mission') shares the head noun or a modifier;
+- an indefinite role ('a UN spokesman said', a wire lead's habit) may name the
+  person the next paragraphs introduce with that role;
+- other common nouns ('residents', 'a witness', 'officials') stay anonymous.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Span, Token
+
+from counterclaim.extract.entities.roles import head_key, role_data
+from counterclaim.resources import load_json
+
+if TYPE_CHECKING:
+    from counterclaim.extract.attributions.speakers import Context
+
+_LOOKBACK_CHARS = 6000
+_DEFINITE = ("the", "this", "that", "these", "those")
+
+
+@cache
+def coref_data() -> dict:
+    """The resolver's part of ``attributions.json``."""
+    data = load_json("attributions.json", required=("description_stopwords", "cataphora_max_paragraphs",
+                                                    "group_heads"))
+    return data
+
+
+def is_role_only(ctx: Context, entity: str) -> bool:
+    """An entity named after a role ('governor of North Kivu', 'Minister'), not a person's name."""
+    e = ctx.entities.get(entity)
+    return e is not None and e.type == "PERSON" and (e.name in e.roles or e.name[:1].islower())
+
+
+def _role_heads(roles: tuple[str, ...]) -> set[str]:
+    heads = {" ".join(h) for h in role_data()["heads"]}
+    out = set()
+    for r in roles:
+        words = r.lower().replace("(", " ").replace(")", " ").split()
+        for w in words:
+            if w in heads:
+                out.add(head_key(w))
+    return out
+
+
+def descriptors(ctx: Context) -> dict[str, set[str]]:
+    """Common nouns the text puts next to each entity: 'the M23 rebel group' → {'group', 'rebel'}."""
+    out: dict[str, set[str]] = {}
+    doc = ctx.doc
+    for m in ctx.mentions:
+        k = ctx.tok_at(max(m.start, m.end - 1))
+        t = doc[k]
+        h = t.head
+        words: set[str] = set()
+        if t.dep_ in ("compound", "amod", "nmod") and h.i > t.i and h.i - t.i <= 3 and h.pos_ == "NOUN":
+            words.add(h.lemma_.lower())
+            words.update(c.lemma_.lower() for c in h.children if c.dep_ in ("compound", "amod") and c.i > t.i)
+        for c in t.children:
+            if c.dep_ == "appos" and c.pos_ == "NOUN":
+                words.add(c.lemma_.lower())
+                words.update(x.lemma_.lower() for x in c.children if x.dep_ in ("compound", "amod"))
+        if words:
+            out.setdefault(m.entity, set()).update(words)
+    return out
+
+
+def _before(ctx: Context, before: int, types: tuple[str, ...]) -> list[str]:
+    """Entities of ``types`` mentioned outside quotes before ``before``, most recent first, once each."""
+    seen: list[str] = []
+    for m in reversed(ctx.mentions_in(max(0, before - _LOOKBACK_CHARS), before)):
+        if ctx.type_of(m.entity) in types and m.entity not in seen and ctx.quote_at(m.start) is None:
+            seen.append(m.entity)
+    return seen
+
+
+def resolve_pronoun(ctx: Context, kind: str, before: int) -> str | None:
+    """he/she ('person') → the last named person; it/they ('previous') → the last organisation or country subject."""
+    if kind == "person":
+        for e in _before(ctx, before, ("PERSON",)):
+            if not is_role_only(ctx, e):
+                return e
+        return None
+    doc = ctx.doc
+    for m in reversed(ctx.mentions_in(max(0, before - _LOOKBACK_CHARS), before)):
+        if ctx.type_of(m.entity) not in ("ORG", "GPE") or ctx.quote_at(m.start) is not None:
+            continue
+        t = doc[ctx.tok_at(m.start)]
+        while t.dep_ in ("compound", "amod", "nmod", "poss") and t.head.i != t.i:
+            t = t.head
+        if t.dep_ in ("nsubj", "nsubjpass"):
+            return m.entity
+    return None
+
+
+def _words(span: Span, head: Token) -> set[str]:
+    stop = set(coref_data()["description_stopwords"])
+    return {t.lemma_.lower() for t in span if t.i != head.i and t.is_alpha and t.lemma_.lower() not in stop}
+
+
+def _org_fits(ctx: Context, entity: str, head: str, mods: set[str], desc: dict[str, set[str]]) -> bool:
+    e = ctx.entities[entity]
+    names = {w.lower() for n in (e.name, *e.aliases) for w in n.replace("-", " ").split()}
+    near = desc.get(entity, set())
+    if head in names or head in near:
+        return not mods or bool(mods & (names | near)) or head in near
+    return head in coref_data()["group_heads"] and bool(mods & (names | near))
+
+
+def resolve_description(ctx: Context, span: Span, head: Token, before: int) -> str | None:
+    """The entity a description ('the ministry', 'The Spokesman') stands for, or None."""
+    det = next((t.lower_ for t in head.children if t.dep_ == "det"), None)
+    definite = det in _DEFINITE or any(t.dep_ == "poss" for t in head.children)
+    lemma = head.lemma_.lower()
+    heads = {" ".join(h) for h in role_data()["heads"]}
+    mods = _words(span, head)
+    if lemma in heads:
+        key = head_key(lemma)
+        holders = [e for e in _before(ctx, before, ("PERSON",))
+                   if key in _role_heads(ctx.entities[e].roles) and not is_role_only(ctx, e)]
+        if holders and (definite or det is None):
+            return holders[0]
+        if det in ("a", "an"):
+            return _cataphor(ctx, key, before)
+        return None
+    if not definite:
+        return None
+    desc = ctx.descriptors
+    for e in _before(ctx, before, ("ORG", "GPE", "NORP")):
+        if ctx.type_of(e) == "ORG" and _org_fits(ctx, e, lemma, mods, desc):
+            return e
+    return None
+
+
+def role_acronym(ctx: Context, word: str, before: int) -> str | None:
+    """'the SRSG': the person named before whose role has these initials (Special Representative of the SG)."""
+    if not (word.isupper() and len(word) >= 3):
+        return None
+    for e in _before(ctx, before, ("PERSON",)):
+        if any(_initials(r) == word for r in ctx.entities[e].roles) and not is_role_only(ctx, e):
+            return e
+    return None
+
+
+def _initials(role: str) -> str:
+    return "".join(w[0] for w in re.split(r"[\s-]+", role) if w[:1].isupper())
+
+
+def _cataphor(ctx: Context, key: str, before: int) -> str | None:
+    """'a UN spokesman said' in a lead: the person the next paragraphs name with that role."""
+    line = ctx.line_of(before)
+    last = min(len(ctx.lines) - 1, line + int(coref_data()["cataphora_max_paragraphs"]))
+    end = ctx.lines[last][1]
+    for m in ctx.mentions_in(before, end):
+        if ctx.type_of(m.entity) == "PERSON" and not is_role_only(ctx, m.entity) \
+                and key in _role_heads(ctx.entities[m.entity].roles):
+            return m.entity
+    return None
