@@ -45,7 +45,7 @@ def _peak_rss_mb() -> float:
 
 
 # --- workers (each runs in its own process) ------------------------------------------------------
-def worker_bare(folder: Path) -> dict:
+def worker_bare(folder: Path, n_process: int = 1) -> dict:
     t = time.perf_counter()
     import spacy
 
@@ -56,13 +56,14 @@ def worker_bare(folder: Path) -> dict:
     nlp = spacy.load(MODEL)
     load = time.perf_counter() - t
     t = time.perf_counter()
-    docs = list(nlp.pipe(texts, batch_size=BATCH))
+    docs = list(nlp.pipe(texts, batch_size=BATCH, n_process=n_process))
     pipe = time.perf_counter() - t
-    return {"import_s": imports, "load_s": load, "pipe_s": pipe, "docs": len(docs),
-            "tokens": sum(len(d) for d in docs), "pipes": nlp.pipe_names}
+    return {"import_s": imports, "load_s": load, "pipe_s": pipe, "docs": len(docs), "n_process": n_process,
+            "tokens": sum(len(d) for d in docs), "words": sum(len(t.split()) for t in texts),
+            "pipes": nlp.pipe_names}
 
 
-def worker_counterclaim(folder: Path, *, analyze: bool) -> dict:
+def worker_counterclaim(folder: Path, *, analyze: bool, workers: int = 1) -> dict:
     t = time.perf_counter()
     from counterclaim import api
     if analyze:
@@ -70,7 +71,7 @@ def worker_counterclaim(folder: Path, *, analyze: bool) -> dict:
         from counterclaim.nlp import load_nlp
     imports = time.perf_counter() - t
     out: dict = {"import_s": imports}
-    if analyze:
+    if analyze and workers == 1:  # with workers, the model is loaded in each worker, inside the ingest
         t = time.perf_counter()
         nlp = load_nlp()
         out["load_s"] = time.perf_counter() - t
@@ -80,7 +81,7 @@ def worker_counterclaim(folder: Path, *, analyze: bool) -> dict:
         ledger = api.open_ledger(os.path.join(tmp, "ledger.db"))
         out["open_s"] = time.perf_counter() - t
         t = time.perf_counter()
-        report = api.ingest(ledger, [str(folder)], analyze=analyze, batch_size=BATCH)
+        report = api.ingest(ledger, [str(folder)], analyze=analyze, batch_size=BATCH, workers=workers)
         out["ingest_only_s"] = time.perf_counter() - t
         out["ingest_s"] = out["open_s"] + out["ingest_only_s"]  # open_ledger + ingest, as the CLI does
         ledger.engine.dispose()
@@ -90,9 +91,10 @@ def worker_counterclaim(folder: Path, *, analyze: bool) -> dict:
     return out
 
 
-def run_worker(kind: str, folder: Path) -> dict:
+def run_worker(kind: str, folder: Path, workers: int = 1) -> dict:
     """Run one measurement in a fresh interpreter and return its JSON result."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--dir", str(folder)]
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--dir", str(folder),
+           "--workers", str(workers)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode or not lines:
@@ -101,12 +103,12 @@ def run_worker(kind: str, folder: Path) -> dict:
     return json.loads(lines[-1])
 
 
-def measure(kind: str, folder: Path, repeat: int) -> dict:
+def measure(kind: str, folder: Path, repeat: int, workers: int = 1) -> dict:
     """Min of each timing over ``repeat`` runs (and min peak RSS); other fields from the first run."""
-    runs = [run_worker(kind, folder) for _ in range(repeat)]
+    runs = [run_worker(kind, folder, workers) for _ in range(repeat)]
     best = dict(runs[0])
     for key, value in runs[0].items():
-        if key.endswith("_s") or key == "peak_rss_mb":
+        if key.endswith("_s") or key.startswith("peak_rss"):
             best[key] = min(r[key] for r in runs)
     best["runs"] = repeat
     return best
@@ -122,45 +124,71 @@ def ensure_corpus(n: int) -> Path:
     return folder
 
 
-def bench_corpus(name: str, folder: Path, repeat: int) -> dict:
+def bench_corpus(name: str, folder: Path, repeat: int, workers: int) -> dict:
     files = _files(folder)
     size = sum(p.stat().st_size for p in files)
     print(f"[{name}] {len(files)} docs, {size / 1e6:.2f} MB: bare ...", end="", flush=True)
     bare = measure("bare", folder, repeat)
+    print(f" bare x{workers} ...", end="", flush=True)
+    bare_n = measure("bare", folder, repeat, workers)
     print(" counterclaim ...", end="", flush=True)
     cc = measure("counterclaim", folder, repeat)
+    print(f" counterclaim --workers {workers} ...", end="", flush=True)
+    cc_n = measure("counterclaim", folder, repeat, workers)
     print(" no-analyze ...", end="", flush=True)
     noan = measure("no-analyze", folder, repeat)
     print(" done", flush=True)
-    for label, r in (("counterclaim", cc), ("no-analyze", noan)):
+    for label, r in (("counterclaim", cc), (f"counterclaim --workers {workers}", cc_n), ("no-analyze", noan)):
         if r["docs"] != len(files) or r["failed"]:
             print(f"  warning: {label} added {r['docs']} of {len(files)} (skipped {r['skipped']}, "
                   f"failed {r['failed']}: {r['errors']})", file=sys.stderr)
     return {
         "corpus": name, "dir": str(folder.relative_to(ROOT)), "docs": len(files), "bytes": size,
-        "mb": size / 1e6, "tokens": bare["tokens"],
-        "bare": bare, "counterclaim": cc, "no_analyze": noan,
+        "mb": size / 1e6, "tokens": bare["tokens"], "words": bare["words"], "workers": workers,
+        "bare": bare, "bare_n": bare_n, "counterclaim": cc, "counterclaim_n": cc_n, "no_analyze": noan,
         "ratio": cc["ingest_s"] / bare["pipe_s"],
         "ratio_incl_load": (cc["load_s"] + cc["ingest_s"]) / (bare["load_s"] + bare["pipe_s"]),
+        "speed_n": bare_n["pipe_s"] / cc_n["ingest_s"],
         "docs_per_s": cc["docs"] / cc["ingest_s"],
+        "docs_per_s_n": cc_n["docs"] / cc_n["ingest_s"],
+        "words_per_s_n": bare["words"] / cc_n["ingest_s"],
     }
+
+
+def _rss(r: dict) -> str:
+    """Peak RSS of the ingest process, and of the largest worker when there are workers."""
+    child = r.get("peak_rss_children_mb") or 0
+    return f"{r['peak_rss_mb']:.0f}" + (f"+{r['workers']}x{child:.0f}" if r.get("workers", 1) > 1 else "")
 
 
 COLUMNS = [
     ("corpus", lambda r: r["corpus"]),
     ("docs", lambda r: f"{r['docs']}"),
     ("MB", lambda r: f"{r['mb']:.2f}"),
-    ("bare load s", lambda r: f"{r['bare']['load_s']:.2f}"),
     ("bare pipe s", lambda r: f"{r['bare']['pipe_s']:.2f}"),
-    ("cc load s", lambda r: f"{r['counterclaim']['load_s']:.2f}"),
     ("cc ingest s", lambda r: f"{r['counterclaim']['ingest_s']:.2f}"),
     ("ratio", lambda r: f"{r['ratio']:.2f}"),
-    ("ratio incl. load", lambda r: f"{r['ratio_incl_load']:.2f}"),
+    ("bare xN s", lambda r: f"{r['bare_n']['pipe_s']:.2f}"),
+    ("cc -wN s", lambda r: f"{r['counterclaim_n']['ingest_s']:.2f}"),
+    ("speed vs bare xN", lambda r: f"{r['speed_n']:.2f}"),
     ("no-analyze s", lambda r: f"{r['no_analyze']['ingest_s']:.2f}"),
-    ("peak RSS MB bare/cc/no-an", lambda r: "/".join(
-        f"{r[k]['peak_rss_mb']:.0f}" for k in ("bare", "counterclaim", "no_analyze"))),
-    ("docs/s", lambda r: f"{r['docs_per_s']:.1f}"),
+    ("peak RSS MB cc / cc -wN", lambda r: f"{r['counterclaim']['peak_rss_mb']:.0f} / {_rss(r['counterclaim_n'])}"),
+    ("docs/s 1 / N", lambda r: f"{r['docs_per_s']:.1f} / {r['docs_per_s_n']:.1f}"),
+    ("words/s N", lambda r: f"{r['words_per_s_n']:.0f}"),
 ]
+
+
+def bench_memory(n: int, workers: int, repeat: int) -> dict:
+    """Peak RSS of ``ingest --workers N`` on the N-document corpus and on one three times larger."""
+    rows = {}
+    for scale in (1, 3):
+        folder = ensure_corpus(n * scale)
+        print(f"[memory] corpus{n * scale} --workers {workers} ...", flush=True)
+        rows[scale] = measure("counterclaim", folder, repeat, workers)
+    one, three = rows[1], rows[3]
+    return {"n": n, "workers": workers, "x1": one, "x3": three,
+            "ratio_main": three["peak_rss_mb"] / one["peak_rss_mb"],
+            "ratio_worker": (three.get("peak_rss_children_mb") or 0) / max(1.0, one.get("peak_rss_children_mb") or 0)}
 
 
 def print_table(rows: list[dict]) -> None:
@@ -188,15 +216,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the min is kept (default 1)")
     ap.add_argument("--only", choices=["seeds", "corpus"], help="run one corpus only")
     ap.add_argument("--out", default=str(OUT / "bench_ingest.json"), help="JSON results file")
+    ap.add_argument("--workers", type=int, default=2, help="N for `ingest --workers N` and "
+                    "`nlp.pipe(n_process=N)` (default 2)")
+    ap.add_argument("--memory", action="store_true", help="also: peak RSS of `ingest --workers N` at 1x and 3x "
+                    "the corpus")
     ap.add_argument("--worker", choices=["bare", "counterclaim", "no-analyze"], help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.worker:
         folder = Path(args.dir)
-        result = (worker_bare(folder) if args.worker == "bare"
-                  else worker_counterclaim(folder, analyze=args.worker == "counterclaim"))
+        result = (worker_bare(folder, args.workers) if args.worker == "bare"
+                  else worker_counterclaim(folder, analyze=args.worker == "counterclaim", workers=args.workers))
         result["peak_rss_mb"] = _peak_rss_mb()
+        result["workers"] = args.workers
+        result["peak_rss_children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(json.dumps(result))
         return 0
 
@@ -205,8 +239,14 @@ def main(argv: list[str] | None = None) -> int:
         corpora.append(("seeds", ROOT / "examples"))
     if args.only in (None, "corpus"):
         corpora.append((f"corpus{args.n}", ensure_corpus(args.n)))
-    rows = [bench_corpus(name, folder, max(1, args.repeat)) for name, folder in corpora]
+    rows = [bench_corpus(name, folder, max(1, args.repeat), args.workers) for name, folder in corpora]
     print_table(rows)
+    memory = None
+    if args.memory:
+        memory = bench_memory(args.n, args.workers, max(1, args.repeat))
+        print(f"peak RSS of ingest --workers {args.workers}: corpus{args.n} {_rss(memory['x1'])} MB, "
+              f"corpus{3 * args.n} {_rss(memory['x3'])} MB: x{memory['ratio_main']:.2f} (ingest process), "
+              f"x{memory['ratio_worker']:.2f} (largest worker)")
 
     import spacy
     out = Path(args.out)
@@ -214,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "python": platform.python_version(),
             "platform": platform.platform(), "cpus": os.cpu_count(), "spacy": spacy.__version__,
             "model": MODEL, "batch_size": BATCH, "repeat": max(1, args.repeat)}
-    out.write_text(json.dumps({"meta": meta, "results": rows}, indent=2) + "\n", encoding="utf-8")
+    out.write_text(json.dumps({"meta": meta, "results": rows, "memory": memory}, indent=2) + "\n",
+                   encoding="utf-8")
     print(f"wrote {out}")
     return 0
 

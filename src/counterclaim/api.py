@@ -60,6 +60,7 @@ def ingest(
     on_file: Progress | None = None,
     files: list[tuple[Path, str]] | None = None,
     link_after: bool = True,
+    workers: int = 1,
 ) -> IngestReport:
     """Read, analyse and store every document under ``paths``.
 
@@ -76,6 +77,8 @@ def ingest(
         on_file: called with each file's display path once it has been read.
         files: the expanded inputs, if the caller already listed them.
         link_after: link the new documents to the ledger once they are stored (analysed ingests only).
+        workers: processes running the analysis (1: this process); the documents are still stored
+            by this process alone, one transaction each, in input order, so the ledger is the same.
     """
     report = IngestReport()
     seen: set[str] = set()
@@ -103,15 +106,14 @@ def ingest(
             _store(ledger, doc, None, None, report)
         return report
 
-    from counterclaim.analyze import analyze_documents
-    from counterclaim.nlp import analyzer_name
+    from counterclaim.parallel import analysis_stream
 
-    name = analyzer_name()
-    for doc, result in analyze_documents(documents(), batch_size=batch_size):
-        if isinstance(result, AnalysisError):
-            report.failed.append(result)
-        else:
-            _store(ledger, doc, result, name, report)
+    with analysis_stream(documents(), workers=workers, batch_size=batch_size) as (name, results):
+        for doc, result in results:
+            if isinstance(result, AnalysisError):
+                report.failed.append(result)
+            else:
+                _store(ledger, doc, result, name, report)
     if report.added and link_after:
         link(ledger, new_docs=report.added)
     return report
@@ -125,10 +127,9 @@ def _store(ledger: Ledger, doc: Document, analysis, analyzer: str | None, report
 
 
 def analyze_pending(ledger: Ledger, *, everything: bool = False, batch_size: int = 16,
-                    on_doc: Progress | None = None, link_after: bool = True) -> IngestReport:
-    """Analyse documents stored with ``--no-analyze`` (or all of them, again)."""
-    from counterclaim.analyze import analyze_documents
-    from counterclaim.nlp import analyzer_name
+                    on_doc: Progress | None = None, link_after: bool = True, workers: int = 1) -> IngestReport:
+    """Analyse documents stored with ``--no-analyze`` (or all of them, again), in ``workers`` processes."""
+    from counterclaim.parallel import analysis_stream
 
     report = IngestReport()
     rows = ledger.documents(analyzed=None if everything else False)
@@ -138,15 +139,15 @@ def analyze_pending(ledger: Ledger, *, everything: bool = False, batch_size: int
                  why=r.why or {})
         for r in rows
     ]
-    name = analyzer_name()
-    for doc, result in analyze_documents(docs, batch_size=batch_size):
-        if isinstance(result, AnalysisError):
-            report.failed.append(result)
-        else:
-            ledger.replace_analysis(doc.id, result, analyzer=name)
-            report.added.append(doc.id)
-        if on_doc:
-            on_doc(doc.path)
+    with analysis_stream(docs, workers=workers, batch_size=batch_size) as (name, results):
+        for doc, result in results:
+            if isinstance(result, AnalysisError):
+                report.failed.append(result)
+            else:
+                ledger.replace_analysis(doc.id, result, analyzer=name)
+                report.added.append(doc.id)
+            if on_doc:
+                on_doc(doc.path)
     if report.added and link_after:
         link(ledger, new_docs=None if everything else report.added)
     return report

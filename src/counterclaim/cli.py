@@ -34,6 +34,10 @@ err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
 
+_WORKERS_HELP = ("Processes running the language analysis (default: the number of cores); one writer stores "
+                 "the documents in input order, so the ledger is the same for any number.")
+
+
 class State:
     db: str = "counterclaim.db"
 
@@ -71,6 +75,7 @@ def ingest(
     max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help="Refuse single files larger than this.")
                       ] = 10.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help=_WORKERS_HELP)] = None,
 ) -> None:
     """Add documents to the ledger and analyse them.
 
@@ -82,26 +87,31 @@ def ingest(
       counterclaim ingest examples/
 
       counterclaim --db wire.db ingest feed.jsonl --no-analyze
+
+      counterclaim ingest wire/ --workers 4
     """
     from counterclaim import api
+    from counterclaim.parallel import default_workers
 
     ledger = _ledger()
     files = api.list_inputs(paths)
+    workers = workers or default_workers()
     show = not quiet and err.is_terminal
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=err, disable=not show, transient=True) as bar:
         task = bar.add_task("", total=len(files))
         if not no_analyze:
             bar.update(task, description="loading the language model…")
-            from counterclaim.nlp import load_nlp
+            if workers == 1:
+                from counterclaim.nlp import load_nlp
 
-            load_nlp()
+                load_nlp()
 
         def step(shown: str) -> None:
             bar.update(task, advance=1, description=shown[-50:])
 
         report = api.ingest(ledger, paths, analyze=not no_analyze, max_bytes=int(max_mb * 1024 * 1024),
-                            on_file=step, files=files)
+                            on_file=step, files=files, workers=workers)
     for failure in report.failed:
         err.print(f"[red]error[/red] {failure}", markup=True, soft_wrap=True)
     if not quiet:
@@ -122,6 +132,7 @@ def ingest(
 def analyze(
     all_: Annotated[bool, typer.Option("--all", help="Re-analyse every document, not only unanalysed ones.")
                     ] = False,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help=_WORKERS_HELP)] = None,
 ) -> None:
     """Analyse documents stored with --no-analyze (or, with --all, everything again).
 
@@ -131,11 +142,54 @@ def analyze(
     """
     from counterclaim import api
 
+    from counterclaim.parallel import default_workers
+
     ledger = _ledger()
-    report = api.analyze_pending(ledger, everything=all_)
+    report = api.analyze_pending(ledger, everything=all_, workers=workers or default_workers())
     for failure in report.failed:
         err.print(f"[red]error[/red] {failure}", markup=True, soft_wrap=True)
     err.print(f"analysed {len(report.added)} document(s), {len(report.failed)} failed")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("spark-ingest")
+def spark_ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders or URIs Spark reads (hdfs://, s3a://...): "
+                                                "the inputs of `ingest`, and *.parquet datasets with a text "
+                                                "column.")],
+    master: Annotated[str, typer.Option("--master", help="Spark master: local[N], spark://host:7077, yarn...")
+                      ] = "local[*]",
+    partitions: Annotated[int | None, typer.Option("--partitions", min=1, help="Analysis tasks "
+                                                   "(default: 4 per core).")] = None,
+    max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help="Refuse single files larger than this.")
+                      ] = 10.0,
+) -> None:
+    """Ingest with Apache Spark: the analysis runs on the executors, the ledger is the same as `ingest` gives.
+
+    Needs `pip install 'counterclaim[spark]'` and a Java runtime. The README says how to run it on a cluster
+    with spark-submit.
+
+    Examples:
+
+      counterclaim --db postgresql+psycopg://cc@db/ledger spark-ingest wire/ --master local[4]
+
+      counterclaim spark-ingest archive.parquet
+    """
+    from counterclaim.spark.job import spark_ingest as run_job
+    from counterclaim.spark.job import spark_session
+
+    ledger = _ledger()
+    spark = spark_session(master)
+    try:
+        with err.status("analysing with Spark…"):
+            report = run_job(spark, ledger, inputs, partitions=partitions, max_bytes=int(max_mb * 1024 * 1024))
+    finally:
+        spark.stop()
+    for failure in report.failed:
+        err.print(f"[red]error[/red] {failure}", markup=True, soft_wrap=True)
+    err.print(f"added {len(report.added)}, skipped {len(report.skipped)} (duplicate), failed {len(report.failed)}",
+              markup=False)
     if report.failed:
         raise typer.Exit(1)
 

@@ -30,6 +30,14 @@ class CounterclaimError(Exception):
         where = f"{self.path}: " if self.path else ""
         return f"[{self.code}] {where}{self.message}"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword arguments survive pickling (an analysis worker sends its errors to the writer).
+        return _rebuild, (type(self), self.message, self.code, self.path)
+
+
+def _rebuild(cls: type[CounterclaimError], message: str, code: str, path: str | None) -> CounterclaimError:
+    return cls(message, code=code, path=path)
+
 
 class UsageError(CounterclaimError):
     """The command line asked for something impossible (exit status 2)."""
@@ -57,7 +65,11 @@ class LedgerError(CounterclaimError):
 
 
 class AnalysisError(CounterclaimError):
-    """The NLP analysis of one document failed; the document is not stored."""
+    """The NLP analysis of one document failed; the document is not stored.
+
+    Codes: E301 model not installed, E302 parsed text differs, E303 analysis failed,
+    E304 an analysis worker process died.
+    """
 
     code = "E300"
 

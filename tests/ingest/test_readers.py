@@ -216,6 +216,22 @@ def test_walking_the_corpus_names_every_failure_and_reads_everything_else(
         ("big.txt", "file is 20 MB, over the 10 MB limit (raise it with --max-mb)"),
     ],
 )
+def _outcome(item: Document | IngestError) -> tuple:
+    if isinstance(item, IngestError):
+        return ("error", item.code, item.path, item.message)
+    return ("document", item.path, item.text, item.title, item.published, item.meta)
+
+
+def test_read_bytes_gives_what_read_file_gives_for_every_input(corpus: Path) -> None:
+    # What a Spark executor reads from a file's content must equal what ingest reads from the file.
+    for path, shown in iter_input_files([corpus / "corpus"]):
+        if path.is_file() and path.name != "big.txt":
+            from_file = [_outcome(x) for x in read_file(path, shown)]
+            from_bytes = [_outcome(x) for x in readers.read_bytes(path.read_bytes(), shown)]
+            assert from_bytes == from_file, shown
+    assert [_outcome(x)[1] for x in readers.read_bytes(b"x" * 2048, "wire/long.txt", max_bytes=1024)] == ["E105"]
+
+
 def test_failures_say_why_in_plain_words(corpus: Path, name: str, expected: str) -> None:
     error = only(read_all(corpus / "corpus" / name, f"in/{name}"))
     assert isinstance(error, IngestError)

@@ -137,26 +137,51 @@ def _read(path: Path, shown: str, max_bytes: int) -> Iterator[Document | IngestE
     if not stat.S_ISREG(info.st_mode):
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
         raise _err(f"not a regular file ({kind})", "E101")
-    suffix = path.suffix.lower()
-    if info.st_size == 0:
-        raise _err("empty file", "E102")
-    if suffix != ".jsonl" and info.st_size > max_bytes:
-        raise _err(_size_message("file", info.st_size, max_bytes), "E105")
+    _check_size(info.st_size, path.suffix.lower(), max_bytes)  # before the file is even opened
     with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-        unknown = suffix not in SUPPORTED_SUFFIXES
-        if suffix == ".pdf" or (suffix != ".jsonl" and b"%PDF-" in head[: 1024 if unknown else 5]):
-            kind, binary = ".pdf", sniff_binary(head, magic_only=True)  # PDF is binary itself
-        else:
-            kind = (".html" if _HTML_START.search(head[:1024]) else ".txt") if unknown else suffix
-            binary = sniff_binary(head)
-        if binary and not (kind == ".pdf" and binary == "PDF document"):
-            raise _err(f"binary file (looks like {binary}); not text", "E103")
-        if kind == ".jsonl":
-            handle.seek(0)
-            yield from _read_jsonl(handle, head, shown, max_bytes)
-            return
-        data = head + handle.read(max_bytes + 1 - len(head))
+        yield from _read_handle(handle, info.st_size, path.suffix.lower(), shown, max_bytes)
+
+
+def read_bytes(data: bytes, display_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+               ) -> Iterator[Document | IngestError]:
+    """:func:`read_file` for a file's content already in memory (as a Spark executor gets it).
+
+    The suffix of ``display_path`` chooses the reader, as for a file on disk; the
+    Documents and errors are the same as :func:`read_file` gives for that file.
+    """
+    try:
+        yield from _read_handle(io.BytesIO(data), len(data), Path(display_path).suffix.lower(), display_path,
+                                max_bytes)
+    except IngestError as err:
+        yield err if err.path else _err(err.message, err.code, display_path)
+    except Exception as exc:  # never let one input stop the others
+        yield _err(f"unreadable file ({type(exc).__name__}: {exc})", "E104", display_path)
+
+
+def _check_size(size: int, suffix: str, max_bytes: int) -> None:
+    if size == 0:
+        raise _err("empty file", "E102")
+    if suffix != ".jsonl" and size > max_bytes:
+        raise _err(_size_message("file", size, max_bytes), "E105")
+
+
+def _read_handle(handle: IO[bytes], size: int, suffix: str, shown: str, max_bytes: int
+                 ) -> Iterator[Document | IngestError]:
+    _check_size(size, suffix, max_bytes)
+    head = handle.read(_SNIFF_BYTES)
+    unknown = suffix not in SUPPORTED_SUFFIXES
+    if suffix == ".pdf" or (suffix != ".jsonl" and b"%PDF-" in head[: 1024 if unknown else 5]):
+        kind, binary = ".pdf", sniff_binary(head, magic_only=True)  # PDF is binary itself
+    else:
+        kind = (".html" if _HTML_START.search(head[:1024]) else ".txt") if unknown else suffix
+        binary = sniff_binary(head)
+    if binary and not (kind == ".pdf" and binary == "PDF document"):
+        raise _err(f"binary file (looks like {binary}); not text", "E103")
+    if kind == ".jsonl":
+        handle.seek(0)
+        yield from _read_jsonl(handle, head, shown, max_bytes)
+        return
+    data = head + handle.read(max_bytes + 1 - len(head))
     if len(data) > max_bytes:  # grew since stat
         raise _err(_size_message("file", len(data), max_bytes), "E105")
     if kind == ".pdf":
@@ -361,10 +386,20 @@ def _jsonl_document(line: str | IngestError, shown: str, lineno: int) -> Documen
         raise _err(f"invalid JSON ({exc.msg} at column {exc.colno})", "E107") from None
     if not isinstance(record, dict):
         raise _err(f"not a JSON object (got {type(record).__name__})", "E107")
+    return document_from_record(record, f"{shown}:{lineno}", {"reader": "jsonl", "line": lineno})
+
+
+def document_from_record(record: dict[str, Any], path: str, meta: dict[str, Any]) -> Document:
+    """A Document from one record with ``text`` and optional ``title``, ``url``, ``outlet``, ``path``,
+    ``published`` (a JSONL line, a Parquet row).
+
+    Raises:
+        IngestError: E107 when ``text`` is missing or empty, or a field is not valid Unicode.
+    """
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise _err('missing or empty "text" (a non-empty string is required)', "E107")
-    meta: dict[str, Any] = {"reader": "jsonl", "line": lineno}
+    meta = dict(meta)
     keys = ("title", "url", "outlet", "path", "published")
     fields = {key: _clean(record.get(key)) for key in keys}
     if ignored := [k for k in keys if record.get(k) is not None and not isinstance(record[k], str)]:
@@ -379,7 +414,7 @@ def _jsonl_document(line: str | IngestError, shown: str, lineno: int) -> Documen
     if fields["published"] and published is None:
         meta["published_raw"] = fields["published"]
         meta["published_note"] = "not a recognisable date; left empty"
-    return Document(text=text, path=f"{shown}:{lineno}", title=fields["title"], published=published,
+    return Document(text=text, path=path, title=fields["title"], published=published,
                     outlet=fields["outlet"], url=fields["url"], meta=meta)
 
 
