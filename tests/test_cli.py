@@ -102,9 +102,12 @@ def test_kill_9_during_a_large_ingest_leaves_only_whole_documents(tmp_path):
         if count >= 20:
             break
     assert proc.poll() is None, "ingest finished before it could be killed"
+    workers = _children(proc.pid)
+    assert workers, "no analysis workers (ingest runs with --workers = the cores, and there are 2 here)"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     engine.dispose()
+    assert _gone(workers), "analysis workers outlived their killed parent"
     with create_engine(f"sqlite:///{db}").connect() as conn:
         rows = conn.execute(text(
             "SELECT d.id, d.analyzed, count(m.id) FROM documents d LEFT JOIN mentions m ON m.doc_id = d.id "
@@ -115,6 +118,68 @@ def test_kill_9_during_a_large_ingest_leaves_only_whole_documents(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     with create_engine(f"sqlite:///{db}").connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM documents WHERE analyzed")).scalar() == 120
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _gone(pids: list[int], timeout: float = 20) -> bool:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        alive = [p for p in pids if Path(f"/proc/{p}").exists()
+                 and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+        if not alive:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.slow
+def test_ctrl_c_with_two_workers_stops_them_and_keeps_whole_documents(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seeds = sorted((ROOT / "examples").glob("*.txt"))
+    for n in range(80):
+        body = seeds[n % len(seeds)].read_text(encoding="utf-8")
+        (corpus / f"{n:04d}.txt").write_text(f"Bulletin {n}: {n * 5 + 2} homes were destroyed.\n\n{body}",
+                                             encoding="utf-8")
+    db = tmp_path / "l.db"
+    proc = subprocess.Popen([sys.executable, "-m", "counterclaim", "--db", str(db), "ingest", "-q", "--workers", "2",
+                             str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    engine = create_engine(f"sqlite:///{db}")
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            with engine.connect() as conn:
+                if conn.execute(text("SELECT count(*) FROM documents")).scalar() >= 5:
+                    break
+        except Exception:  # noqa: BLE001 - schema not there yet
+            continue
+    assert proc.poll() is None, "ingest finished before it could be interrupted"
+    workers = _children(proc.pid)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
+    _, stderr = proc.communicate(timeout=120)
+    engine.dispose()
+    assert proc.returncode == 130
+    assert "interrupted" in stderr and "Traceback" not in stderr, stderr
+    assert _gone(workers)
+    with create_engine(f"sqlite:///{db}").connect() as conn:
+        rows = conn.execute(text(
+            "SELECT d.analyzed, count(m.id) FROM documents d LEFT JOIN mentions m ON m.doc_id = d.id "
+            "GROUP BY d.id")).all()
+    assert 5 <= len(rows) < 80 and all(analyzed and mentions > 0 for analyzed, mentions in rows)
 
 
 def test_documents_lists_each_document_with_its_asserter_and_date(tmp_path):
