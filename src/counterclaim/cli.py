@@ -470,10 +470,15 @@ def corrections_import(
     print(json.dumps({k: v for k, v in report.items() if k != "details"}, ensure_ascii=False))
 
 
+_INTERRUPTED = "interrupted: every document already written is whole; run the same ingest again to finish"
+
+
 def main() -> None:
     """Console entry point: run the app, mapping counterclaim errors to exit codes."""
     try:
         code = app(standalone_mode=False)
+        if code == 130:  # typer turns Ctrl-C into Exit(130), which click returns without a word
+            err.print(_INTERRUPTED)
         if isinstance(code, int) and code:
             sys.exit(code)
     except CounterclaimError as exc:
@@ -485,7 +490,7 @@ def main() -> None:
         err.print("aborted")
         sys.exit(130)
     except KeyboardInterrupt:
-        err.print("interrupted: every document already written is whole; run the same ingest again to finish")
+        err.print(_INTERRUPTED)
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
