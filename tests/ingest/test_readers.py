@@ -206,16 +206,6 @@ def test_walking_the_corpus_names_every_failure_and_reads_everything_else(
     assert sum(map(len, results.values())) == 7 + 9 + 1
 
 
-@pytest.mark.parametrize(
-    "name, expected",
-    [
-        ("empty.txt", "empty file"),
-        ("blank.txt", "empty file"),
-        ("image.txt", "binary file (looks like PNG image)"),
-        ("photo", "binary file (looks like PNG image)"),
-        ("big.txt", "file is 20 MB, over the 10 MB limit (raise it with --max-mb)"),
-    ],
-)
 def _outcome(item: Document | IngestError) -> tuple:
     if isinstance(item, IngestError):
         return ("error", item.code, item.path, item.message)
@@ -232,6 +222,16 @@ def test_read_bytes_gives_what_read_file_gives_for_every_input(corpus: Path) -> 
     assert [_outcome(x)[1] for x in readers.read_bytes(b"x" * 2048, "wire/long.txt", max_bytes=1024)] == ["E105"]
 
 
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("empty.txt", "empty file"),
+        ("blank.txt", "empty file"),
+        ("image.txt", "binary file (looks like PNG image)"),
+        ("photo", "binary file (looks like PNG image)"),
+        ("big.txt", "file is 20 MB, over the 10 MB limit (raise it with --max-mb)"),
+    ],
+)
 def test_failures_say_why_in_plain_words(corpus: Path, name: str, expected: str) -> None:
     error = only(read_all(corpus / "corpus" / name, f"in/{name}"))
     assert isinstance(error, IngestError)
