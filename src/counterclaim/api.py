@@ -171,33 +171,33 @@ def link(ledger: Ledger, *, new_docs: Sequence[str] | None = None) -> LinkReport
             both give the same ledger.
     """
     from counterclaim.export.rows import iter_rows
-    from counterclaim.link import link_rows
+    from counterclaim.link import link_all
 
     rows = list(iter_rows(ledger, resolve=False))
-    links, relations = link_rows(rows, new_docs=set(new_docs) if new_docs is not None else None)
-    known = {r["id"] for r in rows if r["kind"] == "entity"}
-    works = _work_entities(relations, known)
-    ledger.write_links(links, relations, replace=new_docs is None, new_entities=works)
-    report = LinkReport(merges=len(links))
-    for r in relations:
+    if new_docs is not None:
+        rows += [{"kind": "entity_link", "entity": k, "canonical": v} for k, v in ledger.canonical_map().items()]
+    found = link_all(rows, new_docs=set(new_docs) if new_docs is not None else None)
+    entities, derived = _derived_entities(found)
+    ledger.write_links(found.links, found.relations, replace=new_docs is None, new_entities=entities,
+                       derived=derived, stale_docs=found.stale_docs)
+    report = LinkReport(merges=len(found.links))
+    for r in found.relations:
         report.relations[r.type] = report.relations.get(r.type, 0) + 1
     return report
 
 
-def _work_entities(relations: list[Any], known: set[str]) -> list[Any]:
-    """WORK entities for answered works outside the ledger ('expert opinion' by Ocampo), named from evidence."""
-    import re
-
+def _derived_entities(found: Any) -> tuple[list[Any], dict[str, dict[str, Any]]]:
+    """Entities the linker made (incidents, answered works outside the ledger) and their fields."""
     from counterclaim.records import EntityRecord
 
-    out: dict[str, EntityRecord] = {}
-    for r in relations:
-        for key in (r.a, r.b):
-            if key.startswith("WORK:") and key not in known and key not in out:
-                m = re.search(r'work="([^"]+)"', r.evidence)
-                name = m.group(1) if m else key.split(":", 1)[1].replace("-", " ")
-                out[key] = EntityRecord(id=key, name=name, type="WORK")
-    return list(out.values())
+    entities, derived = [], {}
+    for inc in found.incidents:
+        entities.append(EntityRecord(id=inc.id, name=inc.name, type="EVENT"))
+        derived[inc.id] = inc.attrs()
+    for w in found.works:
+        entities.append(EntityRecord(id=w.id, name=w.name, type="WORK"))
+        derived[w.id] = {"author": w.author}
+    return entities, derived
 
 
 def document_summaries(ledger: Ledger) -> list[dict[str, object]]:

@@ -140,6 +140,7 @@ class Analysis:
 
 
 RELATION_TYPES = ("same_claim", "supports", "contradicts", "rebuts", "figure_consistent", "figure_mismatch",
+                  "figure_revision",
                   "same_entity")
 
 

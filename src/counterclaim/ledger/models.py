@@ -45,6 +45,8 @@ class EntityRow(Base):
     id: Mapped[str] = mapped_column(String(300), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     type: Mapped[str] = mapped_column(String(16))
+    # Fields the linker derives: a WORK's ``author``; an incident EVENT's place, dates, parties, members.
+    attrs: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     aliases: Mapped[list[AliasRow]] = relationship(
         back_populates="entity", cascade="all, delete-orphan", passive_deletes=True

@@ -246,25 +246,48 @@ class Ledger:
             return list(s.scalars(q))
 
     def write_links(self, links: list[EntityLink], relations: list[RelationRecord], *, replace: bool,
-                    new_entities: list[EntityRecord] = ()) -> None:  # type: ignore[assignment]
+                    new_entities: list[EntityRecord] = (),  # type: ignore[assignment]
+                    derived: dict[str, dict[str, Any]] | None = None, stale_docs: set[str] = frozenset()
+                    ) -> None:
         """Store entity merges and relations in one transaction (``replace`` drops all earlier ones first).
 
         ``new_entities`` are entities the links refer to that no document names (a WORK answered
-        by a document but not in the ledger).
+        by a document but not in the ledger, an incident); ``derived`` holds their fields
+        (``attrs``) by id. Entities derived by an earlier run (incidents, and on ``replace`` works
+        too) are dropped first, and so are the relations touching ``stale_docs``' items (the
+        documents whose incidents an incremental run recomputed).
         """
         with self.session() as s:
             if replace:
                 s.execute(EntityLinkRow.__table__.delete())
                 s.execute(RelationRow.__table__.delete())
-            elif links:
-                # The linker returns whole groups: drop what was stored for their members first.
-                members = sorted({x for link in links for x in (link.entity, link.canonical)})
-                for i in range(0, len(members), 500):
-                    chunk = members[i:i + 500]
-                    s.execute(EntityLinkRow.__table__.delete().where(
-                        EntityLinkRow.entity_id.in_(chunk) | EntityLinkRow.canonical_id.in_(chunk)))
+            else:
+                if links:
+                    # The linker returns whole groups: drop what was stored for their members first.
+                    members = sorted({x for link in links for x in (link.entity, link.canonical)})
+                    for i in range(0, len(members), 500):
+                        chunk = members[i:i + 500]
+                        s.execute(EntityLinkRow.__table__.delete().where(
+                            EntityLinkRow.entity_id.in_(chunk) | EntityLinkRow.canonical_id.in_(chunk)))
+                for doc in sorted(stale_docs):
+                    s.execute(RelationRow.__table__.delete().where(
+                        (RelationRow.a == doc) | (RelationRow.b == doc)
+                        | RelationRow.a.startswith(doc + ":") | RelationRow.b.startswith(doc + ":")))
+            if derived is not None:
+                old = select(EntityRow.id).where(EntityRow.attrs.is_not(None))
+                if not replace:
+                    old = old.where(EntityRow.type == "EVENT")
+                stale = [i for i in s.scalars(old) if i not in derived or (derived[i] or {}).get("incident_type")]
+                for i in range(0, len(stale), 500):
+                    s.execute(EntityRow.__table__.delete().where(EntityRow.id.in_(stale[i:i + 500])))
+                s.flush()
             if new_entities:
                 self._upsert_entities(s, Analysis(entities=list(new_entities)))
+                s.flush()
+            for key, attrs in sorted((derived or {}).items()):
+                row = s.get(EntityRow, key)
+                if row is not None:
+                    row.attrs = attrs
             for link in links:
                 s.merge(EntityLinkRow(entity_id=link.entity, canonical_id=link.canonical, score=link.score,
                                       evidence=link.evidence))
