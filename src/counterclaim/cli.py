@@ -17,6 +17,7 @@ from rich.table import Table
 
 from counterclaim import __version__
 from counterclaim.errors import CounterclaimError
+from counterclaim.records import describe_figure
 
 app = typer.Typer(
     name="counterclaim",
@@ -309,13 +310,14 @@ def show(
     out.print(t, markup=False)
     t = Table(title="figures", title_justify="left")
     by_id = {q["id"]: q for q in view["quantity"]}
-    for col in ("at", "text", "value", "approx", "category", "counted", "subgroup", "part of"):
+    for col in ("at", "figure", "approx", "category", "scope", "counted", "subgroup", "part of"):
         t.add_column(col, overflow="fold")
     for q in view["quantity"]:
-        value = f"{q['low']}–{q['high']}" if q["low"] is not None and q["high"] is not None else str(q["value"])
         parent = by_id.get(q["parent"] or "")
-        t.add_row(str(q["start"]), clip(q["text"], 30), value, q["approx"], q["category"], q["counted"] or "—",
-                  q["subgroup"] or "—", parent["text"] if parent else "—")
+        revises = by_id.get(q.get("revision_of") or "")
+        scope = (q.get("scope") or "incident") + (f" (revises {describe_figure(revises)})" if revises else "")
+        t.add_row(str(q["start"]), clip(describe_figure(q), 30), q["approx"], q["category"], scope,
+                  q["counted"] or "—", q["subgroup"] or "—", describe_figure(parent) if parent else "—")
     out.print(t, markup=False)
 
 

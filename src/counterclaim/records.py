@@ -16,6 +16,9 @@ CATEGORIES = ("killed", "injured", "casualties", "missing", "detained", "hostage
               "population", "other")
 CLAIM_TYPES = ("accusation", "figure", "characterization", "event", "denial", "demand", "other")
 POLARITIES = ("affirm", "deny")
+# What a figure's count covers: one incident's toll; a running total ('since the war began', 'so far this
+# year'); a rate ('20 die each week'); an earlier event the text recalls ('the 1997 massacre killed hundreds').
+SCOPES = ("incident", "cumulative", "rate", "historical")
 
 
 def span_fields(text: str, start: int, end: int) -> tuple[int, int, str]:
@@ -93,6 +96,10 @@ class QuantityRecord:
     claim: str | None = None  # local id of the claim stating it
     event: str | None = None  # entity id of the event counted in
     rule: str = ""  # why: the cues that set category/approx/parent
+    scope: str = "incident"  # one of SCOPES
+    revision_of: str | None = None  # local id of the earlier figure this one revises ('later raised to 40')
+    stated: str = ""  # the figure as written, qualifier included: 'nearly 4,000', 'hundreds', 'between 30 and 40'
+    vague: bool = False  # a vague amount ('dozens', 'hundreds'): low/high bound it, value is only the low bound
 
 
 @dataclass(frozen=True)
@@ -173,3 +180,37 @@ class RelationRecord:
         import hashlib
 
         return "r" + hashlib.sha1(f"{self.type}|{self.a}|{self.b}".encode()).hexdigest()[:15]
+
+
+def describe_figure(q: object) -> str:
+    """A figure in words, as its source wrote it ('nearly 4,000', 'hundreds', 'between 30 and 40').
+
+    ``q`` is a :class:`QuantityRecord`, a ledger row or an exported mapping (``stated``, ``text``,
+    ``approx``, ``value``, ``low``, ``high``, ``vague``). Every display of a figure goes through this
+    function, so a vague amount is never shown as an invented number or an absurd range.
+    """
+    def get(key: str) -> object:
+        return q.get(key) if isinstance(q, dict) else getattr(q, key, None)
+
+    stated = get("stated")
+    if stated:
+        return str(stated)
+    text = get("text")
+    if text and (get("vague") or not any(ch.isdigit() for ch in str(text))):
+        return str(text)  # 'hundreds', 'seven thousand': the words themselves
+    low, high, value = get("low"), get("high"), get("value")
+    if low is not None and high is not None and low != high and not get("vague"):
+        number = f"{_num(low)}–{_num(high)}"
+    elif text:
+        number = str(text)
+    else:
+        number = _num(value)
+    prefix = {"about": "about ", "at_least": "at least ", "at_most": "up to "}.get(str(get("approx") or ""), "")
+    return prefix + number
+
+
+def _num(v: object) -> str:
+    if v is None:
+        return "?"
+    f = float(v)  # type: ignore[arg-type]
+    return f"{int(f):,}" if f == int(f) else f"{f:,}"

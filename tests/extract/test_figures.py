@@ -323,3 +323,37 @@ def test_language_data_is_loaded_and_indexed():
     assert lex.qualifiers[("nearly",)] == "at_most"
     assert lex.vague_plurals["hundreds"] == (200, 999)
     assert {c.name for c in lex.categories} <= set(CATEGORIES)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("About 20 migrants die each week crossing the Darien Gap, the IOM said.", [("About 20", "rate", None)]),
+        ("Since the war began, 10,000 civilians have been killed in Tigray.", [("10,000", "cumulative", None)]),
+        ("More than 3,000 people have died in the 29-month-old unrest.", [("More than 3,000", "cumulative", None)]),
+        ("In 2024 survivors returned to Srebrenica, where the 1995 massacre killed 8,000 men and boys.",
+         [("8,000", "historical", None)]),
+        ("Gunmen killed 12 villagers in Kaduna on Monday.", [("12", "incident", None)]),
+        ("The death toll, initially put at 25 people, was later raised to about 40.",
+         [("25", "incident", None), ("about 40", "incident", "25")]),
+        ("The toll in Derna rose from 25 to 40 on Monday.", [("25", "incident", None), ("40", "incident", "25")]),
+        ("Between 150 and 250 people were killed, including dozens of children.",
+         [("Between 150 and 250", "incident", None), ("dozens", "incident", None)]),
+    ],
+)
+def test_scope_revision_and_stated_words(nlp, text, expected):
+    records = _figures(nlp, text)
+    by_id = {q.id: q for q in records}
+    got = [(q.stated, q.scope, by_id[q.revision_of].text if q.revision_of else None) for q in records]
+    assert got == expected, [q.rule for q in records]
+
+
+def test_vague_amounts_keep_their_words(nlp):
+    from counterclaim.records import describe_figure
+
+    records = _figures(nlp, "Hundreds of homes were destroyed and millions fled, while nearly 4,000 people are missing.")
+    assert [(q.text, q.vague, describe_figure(q)) for q in records] == [
+        ("Hundreds", True, "Hundreds"), ("millions", True, "millions"), ("4,000", False, "nearly 4,000")]
+    assert describe_figure({"text": "hundreds", "vague": True, "low": 200, "high": 999, "value": 200}) == "hundreds"
+    assert describe_figure({"text": "30 and 40", "low": 30, "high": 40, "value": 30, "approx": "at_least"}) \
+        == "at least 30–40"

@@ -25,6 +25,7 @@ from counterclaim.ledger.models import (
     RelationRow,
 )
 from counterclaim.ledger.store import Ledger
+from counterclaim.records import describe_figure
 
 SCHEMA = 1
 KINDS = ("document", "entity", "mention", "attribution", "claim", "quantity", "relation")
@@ -39,7 +40,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "claim": ("id", "doc", "start", "end", "text", "asserter", "claim_type", "polarity", "checkworthy", "about",
               "attribution", "rule"),
     "quantity": ("id", "doc", "start", "end", "text", "value", "low", "high", "approx", "counted", "category",
-                 "subgroup", "parent", "claim", "event", "rule"),
+                 "subgroup", "parent", "claim", "event", "rule", "scope", "revision_of", "stated", "vague"),
     "relation": ("id", "type", "a", "b", "score", "evidence"),
 }
 # Fields holding entity ids (shown through the canonical map once entities are merged).
@@ -107,7 +108,8 @@ def quantity_row(q: QuantityRow) -> dict[str, Any]:
     return {"kind": "quantity", "id": q.id, "doc": q.doc_id, "start": q.start, "end": q.end, "text": q.text,
             "value": count_value(q.value), "low": count_value(q.low), "high": count_value(q.high), "approx": q.approx,
             "counted": q.counted, "category": q.category, "subgroup": q.subgroup, "parent": q.parent_id,
-            "claim": q.claim_id, "event": q.event_id, "rule": q.rule}
+            "claim": q.claim_id, "event": q.event_id, "rule": q.rule, "scope": q.scope or "incident",
+            "revision_of": q.revision_of, "stated": describe_figure(q), "vague": bool(q.vague)}
 
 
 # Per-document kinds: (kind, model, builder, order columns after doc_id).

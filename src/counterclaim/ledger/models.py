@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -104,6 +104,10 @@ class QuantityRow(Base):
     claim_id: Mapped[str | None] = mapped_column(String(64))
     event_id: Mapped[str | None] = mapped_column(String(300))
     rule: Mapped[str] = mapped_column(Text, default="")
+    scope: Mapped[str] = mapped_column(String(16), default="incident", server_default="incident")
+    revision_of: Mapped[str | None] = mapped_column(String(64))
+    stated: Mapped[str | None] = mapped_column(Text)
+    vague: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class AttributionRow(Base):

@@ -197,7 +197,8 @@ class Ledger:
             s.add(QuantityRow(id=gid(q.id), doc_id=doc_id, start=q.start, end=q.end, text=q.text, value=q.value,
                               low=q.low, high=q.high, approx=q.approx, counted=q.counted, category=q.category,
                               subgroup=q.subgroup, parent_id=gid(q.parent), claim_id=gid(q.claim),
-                              event_id=ent(q.event), rule=q.rule))
+                              event_id=ent(q.event), rule=q.rule, scope=q.scope,
+                              revision_of=gid(q.revision_of), stated=q.stated or None, vague=q.vague))
         for a in analysis.attributions:
             sp, cue = a.speaker_span, a.cue
             s.add(AttributionRow(

@@ -14,11 +14,11 @@ from sqlalchemy import func, or_, select
 
 from counterclaim import corrections as corr
 from counterclaim.errors import UsageError
-from counterclaim.export.rows import count_value, resolve_ids, quantity_row
+from counterclaim.export.rows import resolve_ids, quantity_row
 from counterclaim.ledger.models import ClaimRow, DocumentRow, QuantityRow, RelationRow
 from counterclaim.ledger.store import Ledger
 from counterclaim.query.claims import annotate, describe_items, members_of, names_of
-from counterclaim.records import CATEGORIES
+from counterclaim.records import CATEGORIES, describe_figure
 
 CAP = 200  # figures per group once a category is chosen
 OVERVIEW_CAP = 50  # … on the overview of every category
@@ -164,7 +164,8 @@ def _sources(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for f in figures:
         s = out.setdefault(f["source"], {"id": f["source"], "name": f["source_name"] or "unattributed",
                                          "figures": []})
-        s["figures"].append({"id": f["id"], "text": f["text"], "value": f["value"], "published": f["published"]})
+        s["figures"].append({"id": f["id"], "text": f["text"], "value": f["value"], "published": f["published"],
+                             "stated": describe_figure(f)})
     return list(out.values())
 
 
@@ -187,7 +188,8 @@ def _attach_links(ledger: Ledger, figures: list[dict[str, Any]], rels: Any, cano
         f["links"], f["links_total"] = [], totals[f["id"]]
         for r, other in picked[f["id"]]:
             o = by_id.get(other)
-            desc = ({"id": o["id"], "text": o["text"], "value": o["value"], "approx": o["approx"],
+            desc = ({"id": o["id"], "text": o["text"], "stated": describe_figure(o), "value": o["value"],
+                     "approx": o["approx"],
                      "category": o["category"], "doc": o["doc"], "published": o["published"],
                      "source": o["source"], "source_name": o["source_name"]} if o else
                     {"id": other, "text": others[other]["text"], "value": None, "approx": None,
@@ -199,10 +201,5 @@ def _attach_links(ledger: Ledger, figures: list[dict[str, Any]], rels: Any, cano
 
 
 def value_label(f: dict[str, Any]) -> str:
-    """613; 2,000,000–9,999,999 for a range."""
-    def fmt(x: Any) -> str:
-        x = count_value(x)
-        return f"{x:,}" if isinstance(x, int) else f"{x:,.2f}"
-    if f.get("low") is not None and f.get("high") is not None and f["low"] != f["high"]:
-        return f"{fmt(f['low'])}–{fmt(f['high'])}"
-    return fmt(f["value"])
+    """The figure as its source wrote it: '613', 'nearly 4,000', 'between 30 and 40', 'hundreds'."""
+    return describe_figure(f)

@@ -24,6 +24,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 from counterclaim import __version__
 from counterclaim.errors import CounterclaimError
+from counterclaim.records import describe_figure
 
 HERE = Path(__file__).parent
 # No inline script or style anywhere: scripts and styles come from /static only.
@@ -64,6 +65,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["marked"] = _marked
     env.filters["num"] = _num
+    env.filters["figure"] = describe_figure  # a figure as its source wrote it: 'nearly 4,000', 'hundreds'
     env.globals["version"] = __version__
     return env
 

@@ -10,6 +10,8 @@ import math
 from datetime import date
 from typing import Any
 
+from counterclaim.records import describe_figure
+
 PALETTE = ("#1f5fbf", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d")
 MARKERS = ("circle", "square", "triangle", "diamond")
 
@@ -108,7 +110,7 @@ def figure_chart(figures: list[dict[str, Any]], *, width: int = 640, height: int
         if low is not None and high is not None and low != high:
             bars.append({"x1": round(x, 1), "x2": round(x, 1), "y1": round(y_of(float(low)), 1),
                          "y2": round(y_of(float(high)), 1), "stroke": colour})
-        parts = (f.get("source_name") or "unattributed", d.isoformat(), str(f.get("text") or f["value"]),
+        parts = (f.get("source_name") or "unattributed", d.isoformat(), describe_figure(f),
                  f.get("counted") or "", f.get("subgroup") or "")
         label = " · ".join(x for x in parts if x)
         points.append({**_marker(marker, x, y, 4.5), "fill": colour, "id": f.get("id"), "label": label})

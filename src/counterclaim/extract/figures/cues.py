@@ -233,6 +233,9 @@ def predicate_cue(verb: Token, role: str, kind: str | None, lex: Lexicon, *, adj
 
 def _toll(verb: Token, lex: Lexicon) -> Cue | None:
     """'the death toll rose to 45', 'the number of displaced people reached 1.5 million'."""
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) and verb.dep_ in ("advcl", "xcomp", "conj") \
+            and verb.head.lemma_.lower() in lex.toll_verbs:
+        verb = verb.head  # 'first put at 25, the toll was later raised to 40': the toll is the main verb's
     for subj in verb.children:
         if subj.dep_ in ("nsubj", "nsubjpass"):
             cue = noun_category(subj, lex, None)
@@ -350,7 +353,9 @@ def _path_cue(doc: Doc, anchor: Token, kind: str | None, lex: Lexicon, adjacent_
                     node = governor
                     continue
                 return None
-            if prep.lower_ in ("to", "at") and governor.lemma_.lower() in lex.toll_verbs:
+            while governor.pos_ == "ADP" and governor.head.i != governor.i:
+                governor = governor.head  # 'rose from 25 to 40': 'to' hangs on 'from'
+            if prep.lower_ in ("to", "at", "from") and governor.lemma_.lower() in lex.toll_verbs:
                 return _toll(governor, lex) or _STOP
             return None
         if dep in ("conj", "appos"):

@@ -17,7 +17,7 @@ _REQUIRED = ("about", "number_words", "multipliers", "approximate_units", "vague
              "qualifiers", "post_qualifiers", "range_openers", "range_connectors", "subgroup_cues",
              "partitive_pronouns", "anaphoric_determiners", "not_count", "countable", "counted_modifiers",
              "subgroups", "transparent_nouns", "fate_nouns", "toll_verbs", "skip_verbs", "place_verbs",
-             "categories", "raising_verbs", "status_verbs", "casualty_parts", "anaphoric_heads", "aside_openers", "victim_nouns", "harm_nouns")
+             "categories", "raising_verbs", "status_verbs", "casualty_parts", "anaphoric_heads", "aside_openers", "victim_nouns", "harm_nouns", "scope")
 _NOT_COUNT_KEYS = ("units", "id_nouns", "age_words", "currency_prefixes", "months", "year_prepositions",
                    "phone_prefixes", "date_entity_labels")
 _CATEGORY_KEYS = ("kinds", "verbs", "subject_verbs", "adjectives", "nouns", "of_nouns")
@@ -40,6 +40,20 @@ class CategoryCues:
     places: frozenset[str]  # 'in prison'
     fate_complements: frozenset[str]  # 'the fate of 150 of them is unknown'
     with_nouns: frozenset[str] = frozenset()  # '12 survivors with severe injuries'
+
+
+@dataclass(frozen=True)
+class ScopeCues:
+    """Words that say what a figure's count covers (see :mod:`.scope`)."""
+
+    rate_words: frozenset[str]  # 'daily', 'weekly'
+    rate_determiners: frozenset[str]  # 'each', 'every', 'per', 'a' before a time unit
+    rate_units: frozenset[str]  # 'day', 'week'
+    cumulative_phrases: tuple[Phrase, ...]  # 'so far', 'to date', 'in total'
+    since_heads: frozenset[str]  # 'since the start', 'since the outbreak'
+    conflict_nouns: frozenset[str]  # 'war', 'conflict', 'unrest'
+    period_prepositions: frozenset[str]  # 'in', 'during', 'throughout' + a conflict noun
+    revision_verbs: frozenset[str]  # 'raise', 'rise', 'revise'
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,7 @@ class Lexicon:
     aside_openers: frozenset[str]  # '(', '—', ':' opening a list of a figure's parts
     victim_nouns: frozenset[str]  # 'victims': harmed, the sentence says how
     harm_nouns: dict[str, frozenset[str]]  # category → nouns of the sentence that say how ('massacre')
+    scope: ScopeCues
     categories: tuple[CategoryCues, ...]
 
     def category(self, name: str) -> CategoryCues:
@@ -110,6 +125,19 @@ def _category(name: str, raw: dict[str, Any]) -> CategoryCues:
         adjectives=frozenset(raw["adjectives"]), nouns=frozenset(raw["nouns"]), of_nouns=frozenset(raw["of_nouns"]),
         places=frozenset(raw.get("places", ())), fate_complements=frozenset(raw.get("fate_complements", ())),
         with_nouns=frozenset(raw.get("with_nouns", ())),
+    )
+
+
+def _scope(raw: dict[str, Any]) -> ScopeCues:
+    keys = ("rate_words", "rate_determiners", "rate_units", "cumulative_phrases", "since_heads", "conflict_nouns",
+            "period_prepositions", "revision_verbs")
+    if missing := [k for k in keys if k not in raw]:
+        raise DataError(f"figures.json: 'scope' lacks keys {missing}; expected {list(keys)}")
+    return ScopeCues(
+        rate_words=frozenset(raw["rate_words"]), rate_determiners=frozenset(raw["rate_determiners"]),
+        rate_units=frozenset(raw["rate_units"]), cumulative_phrases=_phrases(raw["cumulative_phrases"]),
+        since_heads=frozenset(raw["since_heads"]), conflict_nouns=frozenset(raw["conflict_nouns"]),
+        period_prepositions=frozenset(raw["period_prepositions"]), revision_verbs=frozenset(raw["revision_verbs"]),
     )
 
 
@@ -177,5 +205,6 @@ def lexicon() -> Lexicon:
         aside_openers=frozenset(data["aside_openers"]),
         victim_nouns=frozenset(data["victim_nouns"]),
         harm_nouns={k: frozenset(v) for k, v in data["harm_nouns"].items()},
+        scope=_scope(data["scope"]),
         categories=tuple(_category(name, raw) for name, raw in data["categories"].items()),
     )

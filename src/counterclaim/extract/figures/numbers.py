@@ -52,6 +52,8 @@ class NumberPhrase:
     spelled: bool = False  # written in words ('seven thousand')
     has_multiplier: bool = False
     phone_like: bool = False  # a run of digit groups that is not a thousands grouping
+    words_start: int = -1  # first token of the figure as written: qualifier or range opener ('nearly', 'between')
+    words_end: int = -1  # token after it, past a post-qualifier ('or more')
 
 
 @dataclass
@@ -250,6 +252,7 @@ def find_number_phrases(doc: Doc, lex: Lexicon) -> list[NumberPhrase]:
             approx = "at_least"
         q_at = start - 1 if opener in lex.range_openers and high is not None else start
         q_approx, q_text, q_start = _qualifier(reader, q_at)
+        words_end = end
         if q_approx is not None:
             approx = q_approx
         else:
@@ -257,11 +260,12 @@ def find_number_phrases(doc: Doc, lex: Lexicon) -> list[NumberPhrase]:
             for post, post_approx in lex.post_qualifiers.items():
                 if tuple(reader.low[end:end + len(post)]) == post:
                     approx, q_text = post_approx, doc[end:end + len(post)].text
+                    words_end = end + len(post)
                     break
         out.append(NumberPhrase(
             start=start, end=end, value=low if low is not None else read.value, low=low, high=high, approx=approx,
             qualifier=q_text, q_start=q_start, vague=vague, spelled=read.spelled,
-            has_multiplier=bool(read.mult),
+            has_multiplier=bool(read.mult), words_start=min(q_start, q_at), words_end=words_end,
         ))
         i = end
     return out

@@ -21,6 +21,7 @@ children, older people) and, unless it says otherwise, its parent's category.
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from counterclaim.extract.figures.cues import Counted, Cue, find_category, find_
 from counterclaim.extract.figures.filters import not_count_reason
 from counterclaim.extract.figures.lexicon import Lexicon, lexicon
 from counterclaim.extract.figures.numbers import NumberPhrase, find_number_phrases
+from counterclaim.extract.figures.scope import figure_scope, revision_verb, years
 from counterclaim.records import QuantityRecord, span_fields
 
 _GLUE = (",", "and", "as", "well", "or", ";")
@@ -260,10 +262,48 @@ def extract_quantities(doc: Doc) -> list[QuantityRecord]:
             counted = parent.counted.text  # '150 of them': them = the 1275 people
         ph = cand.ph
         start, end, span = span_fields(text, doc[ph.start].idx, doc[ph.end - 1].idx + len(doc[ph.end - 1].text))
+        first, last = doc[ph.words_start], doc[ph.words_end - 1]
         records.append(QuantityRecord(
             id=ids[id(cand)], start=start, end=end, text=span, value=ph.value, low=ph.low, high=ph.high,
             approx=ph.approx, counted=counted, category=category,
             subgroup=_subgroup(cand.counted, lex) if parent_id is not None else None, parent=parent_id,
-            rule=_rule(cand, category_from, parent_id),
+            rule=_rule(cand, category_from, parent_id), vague=ph.vague,
+            stated=text[first.idx:last.idx + len(last.text)],
         ))
-    return records
+    return _scopes_and_revisions(doc, keep, records, lex)
+
+
+def _scopes_and_revisions(doc: Doc, keep: list[_Candidate], records: list[QuantityRecord],
+                          lex: Lexicon) -> list[QuantityRecord]:
+    """Set each figure's ``scope`` (a part takes its whole's) and mark revisions ('later raised to 40')."""
+    latest = max(years(doc), default=None)
+    sents = list(doc.sents)
+    own = [figure_scope(doc, c.ph, sents[c.sent], latest, lex) for c in keep]
+    by_id = {r.id: n for n, r in enumerate(records)}
+    out = []
+    for n, rec in enumerate(records):
+        k, seen = n, set()
+        while records[k].parent is not None and records[k].parent not in seen:
+            seen.add(records[k].parent)
+            k = by_id[records[k].parent]
+        scope, why = own[k]
+        rule = rec.rule + (f"; scope {scope}: {why}" if scope != "incident" else "")
+        out.append(dataclasses.replace(rec, scope=scope, rule=rule))
+    for n, cand in enumerate(keep):
+        verb = revision_verb(doc, cand.ph, lex) if out[n].parent is None else None
+        if verb is None:
+            continue
+        for k in range(n - 1, -1, -1):
+            earlier = out[k]
+            if keep[k].sent < cand.sent - 2:
+                break
+            if earlier.parent is None and earlier.value != out[n].value and (
+                    earlier.category in (out[n].category, "other") or out[n].category == "other"):
+                category = out[n].category if out[n].category != "other" else earlier.category
+                out[n] = dataclasses.replace(out[n], revision_of=earlier.id, category=category,
+                                             rule=out[n].rule + f"; revises {earlier.id} ('{verb.text} to')")
+                if earlier.category == "other":
+                    out[k] = dataclasses.replace(earlier, category=category,
+                                                 rule=earlier.rule + f"; category of its revision {out[n].id}")
+                break
+    return out
