@@ -1,7 +1,7 @@
 """Quantities: what a figure's count covers (scope), the figure it revises, the words as stated, vagueness.
 
 Revision ID: 0005_quantity_scope
-Revises: 0004
+Revises: 0005_entity_attrs
 Create Date: 2026-12-06
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_quantity_scope"
-down_revision = "0004"
+down_revision = "0005_entity_attrs"
 branch_labels = None
 depends_on = None
 
