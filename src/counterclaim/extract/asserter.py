@@ -15,7 +15,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from counterclaim.records import EntityRecord, MentionRecord
+from counterclaim.records import AttributionRecord, EntityRecord, MentionRecord
 from counterclaim.resources import load_json
 
 SPEAKER_TYPES = ("PERSON", "ORG")
@@ -24,6 +24,18 @@ SPEAKER_TYPES = ("PERSON", "ORG")
 @cache
 def reporting_verbs() -> frozenset[str]:
     return frozenset(load_json("reporting_verbs.json", required=("verbs",))["verbs"])
+
+
+_SIGNOFF = re.compile(r"[\s*_]*[-—–][\s*_]*(?:[A-Z][a-z]{0,5}\.\s+)*")
+_SOURCE_LINE = re.compile(r"[\s*_]*(?:Source|Issued by|From)[\s*_]*:[\s*_]*(?:the\s+)?")
+_STRONG = ("signs the text", "headline", "gave the interview", "heading 'statement by", "source line")
+
+
+@cache
+def asserter_data() -> dict:
+    """The asserter's cue words (``attributions.json``)."""
+    return load_json("attributions.json", required=("issued_by_cues", "balanced_min_speakers",
+                                                    "balanced_max_share"))
 
 
 def _line_of(text: str, start: int, end: int) -> str:
@@ -57,10 +69,19 @@ def find_asserter(doc: Doc, entities: list[EntityRecord], mentions: list[Mention
             why[key].append(reason)
 
     tail_start = max(0, len(text) - 1500)
+    data = asserter_data()
     for m in speakers:
         line = re.sub(r"[*_\s]+", " ", _line_of(text, m.start, m.end)).strip()
         if m.start >= tail_start and line == re.sub(r"\s+", " ", m.text) and types[m.entity] == "PERSON":
             add(m.entity, 4, f"signs the text ({m.text!r})")
+        elif m.start >= tail_start and types[m.entity] == "PERSON" and _SIGNOFF.fullmatch(
+                text, text.rfind("\n", 0, m.start) + 1, m.start) and text[m.end:m.end + 1] in (",", "\n", ""):
+            add(m.entity, 4, f"signs the text ('- {m.text}, ...')")  # '- Capt. Bill Urban, USN, Spokesman'
+        before = text[max(0, m.start - 40):m.start].lower()
+        if m.start < 400 and any(before.endswith(c) for c in data["issued_by_cues"]):
+            add(m.entity, 5, f"heading 'statement by {m.text}'")
+        if m.start >= tail_start and _SOURCE_LINE.fullmatch(text, text.rfind("\n", 0, m.start) + 1, m.start):
+            add(m.entity, 5, f"source line ({m.text!r})")
         if m.start < 300 and re.match(r":\s", text[m.end:m.end + 2]):
             add(m.entity, 4, f"headline '{m.text}: ...'")
         if re.match(r"[^.\n]{0,40}\bin an interview\b", text[m.end:m.end + 80]):
@@ -96,6 +117,57 @@ def find_asserter(doc: Doc, entities: list[EntityRecord], mentions: list[Mention
         first_seen.setdefault(m.entity, m.start)
     best = max(score, key=lambda k: (score[k], -first_seen.get(k, 0)))
     return best, f"{'; '.join(why[best])} (score {score[best]})"
+
+
+def refine_asserter(asserter: str | None, why: str, attributions: list[AttributionRecord],
+                    entities: list[EntityRecord], outlet: str | None) -> tuple[str | None, str]:
+    """The asserter again, knowing whom the document quotes (the conventions of the dev set's gold).
+
+    - a transcript: the speaker its first speaker introduces (the briefer), else whoever speaks longest;
+    - a wire story that balances several parties, none quoted in more than
+      ``balanced_max_share`` of its attributions and none the subject of its
+      lead: the outlet;
+    - otherwise, unless a strong cue (signature, heading, source line,
+      interview) or the lead sentence named it: the party the document quotes
+      most when it is quoted at least twice and more than the first guess.
+    """
+    data = asserter_data()
+    types = {e.id: e.type for e in entities}
+    turns: Counter[str] = Counter()
+    first = None
+    for a in attributions:
+        if a.rule.startswith("transcript") and a.speaker:
+            turns[a.speaker] += a.content.end - a.content.start
+            first = first or a
+    if turns and first is not None:
+        names = {e.id: (e.name, *e.aliases) for e in entities}
+        guest = next((k for k in turns if k != first.speaker and any(
+            n in first.content.text for n in names.get(k, ()) if len(n) > 2)), None)
+        if guest is not None:  # the moderator opens by introducing the briefer
+            return guest, "introduced by the transcript's first speaker"
+        best = max(turns, key=lambda k: turns[k])
+        return best, f"speaks longest in the transcript ({turns[best]} characters)"
+    strong = any(why.startswith(s) or f"; {s}" in why for s in _STRONG)
+    lead = "subject of the lead sentence" in why
+    top = [a for a in attributions if a.speaker_span is not None or a.speaker is not None]
+    top = [a for a in top if "inside" not in a.rule and "continues" not in a.rule]
+    counts: Counter[str] = Counter(a.speaker or f"?{a.speaker_span.text.lower() if a.speaker_span else ''}"
+                                   for a in top)
+    if outlet and not strong and not lead and counts:
+        key = next((e.id for e in entities if outlet.casefold() in (n.casefold() for n in (e.name, *e.aliases))),
+                   None)
+        share = max(counts.values()) / sum(counts.values())
+        if key is not None and len(counts) >= int(data["balanced_min_speakers"]) and share <= float(
+                data["balanced_max_share"]):
+            return key, f"the outlet: the story balances {len(counts)} sources (top share {share:.0%})"
+    if strong or lead:
+        return asserter, why
+    named = Counter({k: v for k, v in counts.items() if types.get(k) in SPEAKER_TYPES})
+    if named:
+        best, n = max(named.items(), key=lambda kv: (kv[1], types.get(kv[0]) == "PERSON"))
+        if n >= 2 and n > named.get(asserter or "", 0) and best != asserter:
+            return best, f"quoted most ({n} attributions)"
+    return asserter, why
 
 
 class Asserter:

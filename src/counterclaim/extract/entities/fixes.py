@@ -143,11 +143,29 @@ def fixed_entities(doc: Doc, gaz: Gazetteer | None = None) -> list[Span]:
         spans = [e for e in spans if not (e.start >= s.start and e.end <= s.end and e.label_ in ("GPE", "LOC", "ORG", "NORP", "PERSON"))]
         merged.append(s)
     spans = filter_spans([*spans, *merged])
+    spans = _join_dangling_of(doc, spans)
     persons = list(person_fixes(doc, spans))
     if persons:  # a context-read PERSON replaces the span it covers ('Ilaria Allegrozzi' tagged ORG)
         spans = [e for e in spans if not any(p.start <= e.start and e.end <= p.end for p in persons)]
         spans = filter_spans([*persons, *spans])
     return filter_spans([*spans, *_repeated_surnames(doc, spans)])
+
+
+def _join_dangling_of(doc: Doc, spans: list[Span]) -> list[Span]:
+    """'Government of' + 'Cameroon': an organisation cut after 'of'/'for' takes the name that follows it."""
+    by_start = {s.start: s for s in spans}
+    out, skip = [], set()
+    for s in sorted(spans, key=lambda s: s.start):
+        if s.start in skip:
+            continue
+        nxt = by_start.get(s.end)
+        if s.label_ == "ORG" and doc[s.end - 1].lower_ in ("of", "for") and nxt is not None \
+                and nxt.label_ in ("GPE", "ORG", "LOC", "NORP"):
+            out.append(Span(doc, s.start, nxt.end, label="ORG"))
+            skip.add(nxt.start)
+        else:
+            out.append(s)
+    return out
 
 
 def _repeated_surnames(doc: Doc, spans: list[Span]) -> Iterable[Span]:
