@@ -200,6 +200,12 @@ RESOLVER_CASES = [
     # a quote with a quoted name inside it stays one quote
     ("“We hold evidence that the NGO “Amnesty International” invented these figures,” Minister Kamal Ali said.",
      [("Kamal Ali", True, "We hold evidence that the NGO", [])]),
+    # a lone middle part of a compound name is that person; a person in the possessive is not the speaker
+    ("Luis Moreno Ocampo spoke to the press in The Hague. \"The evidence is overwhelming,\" Moreno said.",
+     [("Luis Moreno Ocampo", True, "The evidence is overwhelming", [])]),
+    ("On Monday a spokesman for Abiy Ahmed's Prosperity Party said: \"The elections will go ahead as planned "
+     "in every region.\"",
+     [("Prosperity Party", True, "The elections will go ahead", [])]),
     # a role acronym names the holder of that role
     ("The Special Envoy of the Secretary-General, Hans Grundberg, briefed the Council. \"Both sides must exercise "
      "restraint,\" the SESG said.",

@@ -299,7 +299,8 @@ def _role_heads() -> frozenset[str]:
 def _named_person(ctx: Context, span: Span) -> str | None:
     """The person a phrase names outright (a name, not a role-only entity)."""
     for m in ctx.mentions_in(span.start_char, span.end_char):
-        if ctx.type_of(m.entity) == "PERSON" and not is_role_only(ctx, m.entity) and m.kind in ("name", "short"):
+        if ctx.type_of(m.entity) == "PERSON" and not is_role_only(ctx, m.entity) and m.kind in ("name", "short") \
+                and ctx.text[m.end:m.end + 2] not in ("'s", "’s"):  # not 'Haftar's army'
             return m.entity
     return None
 

@@ -174,8 +174,9 @@ def _repeated_surnames(doc: Doc, spans: list[Span]) -> Iterable[Span]:
     '"He is not a fool," Ocampo said.' after 'Luis Moreno Ocampo': the small
     model tags the full name but often not the lone surname.
     """
-    surnames = {s[-1].text for s in spans if s.label_ == "PERSON" and len(s) >= 2
-                and len(s[-1].text) > 2 and s[-1].text[:1].isupper() and not s[-1].is_stop}
+    surnames = {t.text for s in spans if s.label_ == "PERSON" and len(s) >= 2
+                for t in (s[1:] if len(s) >= 3 else s[-1:])  # 'Atonfack' of 'Cyrille Atonfack Guemo' too
+                if len(t.text) > 2 and t.text[:1].isupper() and not t.is_stop and t.is_alpha}
     if not surnames:
         return
     taken = {i for s in spans for i in range(s.start, s.end)}

@@ -4,6 +4,8 @@
   apposition after it ('Corinne Dufka, Sahel director at Human Rights Watch',
   'Ilaria Allegrozzi, HRW's senior Africa researcher') is a PERSON, whatever
   label the model gave it (often ORG) or none;
+- a lone word that is part of a person's full name ('Atonfack' after 'Cyrille
+  Atonfack Guemo') is that person, not an organisation;
 - a name that starts with an initial takes the given name before it
   ('Secretary of Defense Lloyd J. Austin III': the model tags 'J. Austin III').
 
@@ -50,7 +52,12 @@ def _honorific_before(doc: Doc, start: int) -> bool:
 def person_fixes(doc: Doc, spans: list[Span]) -> Iterable[Span]:
     """PERSON spans replacing or adding to ``spans`` (the caller filters overlaps, longest first)."""
     taken = {i for s in spans for i in range(s.start, s.end)}
+    name_parts = {t.text for s in spans if s.label_ == "PERSON" and len(s) >= 3 for t in s[1:]
+                  if _is_name_token(t) and len(t) > 2}
     for s in spans:
+        if s.label_ in ("ORG", "GPE") and len(s) == 1 and s[0].text in name_parts:
+            yield Span(doc, s.start, s.end, label="PERSON")  # 'Atonfack' after 'Cyrille Atonfack Guemo'
+            continue
         if s.label_ == "PERSON":
             if _INITIAL.fullmatch(s[0].text) and s.start > 0 and _is_name_token(doc[s.start - 1]) \
                     and s.start - 1 not in taken:

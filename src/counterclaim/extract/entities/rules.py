@@ -101,6 +101,9 @@ def _resolve_persons(spans: list[Span]) -> dict[int, str]:
     canon: dict[str, list[str]] = {}  # canonical -> names it covers
     for n in distinct:
         homes = [c for c in canon if _compatible(n, c)]
+        if not homes and len(n.split()) == 1:  # 'Atonfack' of 'Cyrille Atonfack Guemo', 'Moreno' of 'Luis Moreno Ocampo'
+            inner = [c for c in canon if n.casefold() in (p.casefold() for p in c.split()[1:-1])]
+            homes = inner if len(inner) == 1 else []
         if len(homes) == 1 or (homes and len(_person_parts(n)[0]) > 0):
             canon[homes[0]].append(n)
         elif not homes:
