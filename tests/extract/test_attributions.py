@@ -142,9 +142,9 @@ OTHER_CONFLICTS = [
      "\"Any misadventure by the other side will be met with a strong and decisive response.\"",
      [(None, True, "We have given a befitting reply", ["Reuters"]),
       (None, True, "The situation along the Line of Control", ["Reuters"])]),
-    # Kashmir: a scare quote next to a real reported clause
+    # Kashmir: a scare quote inside a dismissal ('dismissed X as Y' is reported speech too) and a reported clause
     ("The ministry dismissed the report as \"fake news\" and said that it would respond to the allegations in court.",
-     [(None, False, "it would respond to the allegations", [])]),
+     [(None, False, "the report as \"fake news", []), (None, False, "it would respond to the allegations", [])]),
     # Karabakh: an opening mark never closed; the quote stops before its cue
     ("\"The Azerbaijani side violated the ceasefire on the eastern border near Jermuk overnight, the Armenian "
      "Defence Ministry said in a statement.\n\nBaku rejected the accusation.",
@@ -206,6 +206,12 @@ RESOLVER_CASES = [
     ("On Monday a spokesman for Abiy Ahmed's Prosperity Party said: \"The elections will go ahead as planned "
      "in every region.\"",
      [("Prosperity Party", True, "The elections will go ahead", [])]),
+    # a negated cue reports nothing; demands and descriptions are objects of their verb
+    ("The army did not say how many soldiers were killed in the ambush near Gao.", []),
+    ("The UN called for an immediate ceasefire in Khartoum and the release of all detainees.",
+     [("United Nations", False, "an immediate ceasefire in Khartoum", [])]),
+    ("Amnesty International described the killings as a war crime that must be investigated.",
+     [("Amnesty International", False, "the killings as a war crime", [])]),
     # a role acronym names the holder of that role
     ("The Special Envoy of the Secretary-General, Hans Grundberg, briefed the Council. \"Both sides must exercise "
      "restraint,\" the SESG said.",

@@ -415,7 +415,7 @@ def _clausal(ctx: Context, v: Token) -> Candidate | None:
                     how = f" + '{d.text} that'"
                     break
     if clause is None:
-        return None
+        return _object_form(ctx, v)
     start, end = _clause_span(ctx, clause, v)
     if end - start < 8:
         return None
@@ -437,6 +437,47 @@ def _clausal(ctx: Context, v: Token) -> Candidate | None:
         return Candidate((start, end), sp, (aux.idx, _cue_span(v)[1]), False,
                          f"passive 'it {aux.text} {v.text} that' → asserter")
     return None
+
+
+def _object_form(ctx: Context, v: Token) -> Candidate | None:
+    """'X accused Y of Z', 'denied any responsibility for Z', 'called for a ceasefire', 'described Y as Z'."""
+    cues = attribution_data()["object_cues"]
+    prep_word = cues.get(v.lemma_.lower())
+    if prep_word is None or v.lemma_.lower() == "about":
+        return None
+    dobj = next((c for c in v.rights if c.dep_ == "dobj"), None)
+    prep = None
+    if prep_word:
+        holders = [v] + ([dobj] if dobj is not None else [])
+        prep = next((c for h in holders for c in h.rights if c.dep_ == "prep" and c.lower_ == prep_word), None)
+        if prep is None:
+            return None
+    elif dobj is None:
+        return None
+    doc = ctx.doc
+    if dobj is None or (prep is not None and prep.head.i == v.i and prep.i < dobj.i):  # 'called for Y'
+        assert prep is not None
+        pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+        if pobj is None:
+            return None
+        a, b = pobj.left_edge.i, pobj.right_edge.i + 1
+    else:
+        a = dobj.left_edge.i
+        b = max([dobj.right_edge.i] + [c.right_edge.i for c in v.rights if c.dep_ == "prep" and c.i > dobj.i]) + 1
+    ls, le = ctx.lines[ctx.line_of(v.idx)]
+    start, end = _content(ctx, max(ls, doc[a].idx), min(le, doc[b - 1].idx + len(doc[b - 1])), strip=".,;:")
+    if end - start < 8:
+        return None
+    subj = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
+    if subj is None and v.dep_ in ("conj", "xcomp", "advcl"):
+        subj = next((c for c in v.head.lefts if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None
+    sp = resolve(ctx, subj.left_edge.i, subj.right_edge.i + 1, before=subj.idx)
+    if sp is None:
+        return None
+    how = f" {prep_word}" if prep_word else ""
+    return Candidate((start, end), sp, _cue_span(v), False, f"'{v.text}{how}' + object, nsubj", via=_relays(ctx, v))
 
 
 def _according(ctx: Context) -> list[Candidate]:

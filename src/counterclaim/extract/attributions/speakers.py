@@ -37,7 +37,7 @@ def attribution_data() -> dict:
         "according_cues", "cite_verbs", "tell_verbs", "mistagged_cues", "relay_nouns", "relay_preps",
         "passive_subjects", "pronouns", "document_nouns", "document_owner_preps", "speaker_nouns",
         "scare_quote_max_words", "floating_quote_min_words", "floating_max_paragraphs", "speaker_max_tokens",
-        "outlet_line_stopwords", "outlet_line_max_words", "document_cues", "headline_max_offset", "lead_paragraph_min_chars",
+        "outlet_line_stopwords", "outlet_line_max_words", "document_cues", "object_cues", "headline_max_offset", "lead_paragraph_min_chars",
         "lead_paragraphs"))
 
 
@@ -55,6 +55,8 @@ def _word_set(key: str) -> frozenset[str]:
 def is_cue(tok: Token) -> bool:
     """Whether ``tok`` is a reporting verb used as one ('said', 'notes'; not 'the mentioned report')."""
     if tok.lemma_.lower() in reporting_verbs() and tok.pos_ in ("VERB", "AUX"):
+        if any(c.dep_ == "neg" for c in tok.children):
+            return False  # 'did not say how many': no one said anything
         return tok.dep_ not in ("amod", "compound") and not (tok.tag_ == "VBN" and tok.dep_ == "acl")
     if tok.lemma_.lower() in _word_set("document_cues") and tok.pos_ == "VERB":  # '"...," read a statement'
         nouns = _word_set("document_nouns")
