@@ -40,6 +40,20 @@ def _one(claims, contains):
          "affirm", "M23"),
         ("The Colombian government urged the ELN to release all hostages held in Arauca.", "urged",
          "demand", "affirm", "National Liberation Army"),
+        # denials of a toll, blame, characterizations through 'constitute' / 'amount to', hedged
+        ("\"Not a single civilian was killed in the operation in Bakhmut,\" the Russian defence ministry said.",
+         "Not a single civilian", "denial", "deny", None),
+        ("The army said there were no casualties among residents of Goma.", "no casualties", "denial", "deny", None),
+        ("The foreign ministry said Israel is responsible for the strike on the hospital in Gaza.",
+         "responsible for the strike", "accusation", "affirm", "Israel"),
+        ("Russia is accountable for the destruction of the Kakhovka dam, the Ukrainian president said.",
+         "accountable", "accusation", "affirm", "Russia"),
+        ("\"The shelling of Mariupol could constitute a war crime,\" Amnesty International said.",
+         "could constitute a war crime", "characterization", "affirm", None),
+        ("Human Rights Watch said the executions in Bucha amounted to war crimes.", "amounted to war crimes",
+         "characterization", "affirm", None),
+        ("The ministry called the video staged and said the footage from Bucha was fabricated.", "fabricated",
+         "denial", "deny", None),
     ],
 )
 def test_claim_type_polarity_and_target(nlp, text, contains, claim_type, polarity, about):
@@ -101,3 +115,19 @@ def test_a_report_cited_inside_a_quote_asserts_its_own_claim(nlp):
     c = _one(claims, "independent judges")
     assert c.text == "Azerbaijan does not have independent judges"
     assert "State Department" in names[c.asserter] and c.attribution is not None
+
+
+def test_a_description_does_not_turn_an_accusation_into_a_denial(nlp):
+    claims, _, _ = _claims(nlp, "The government holds evidence of links between Mr Smith, author of the biased "
+                                "report on Idlib, and the terrorists of Hayat Tahrir al-Sham.")
+    c = _one(claims, "evidence of links")
+    assert c.polarity == "affirm" and c.claim_type in ("accusation", "characterization"), c
+
+
+def test_a_statement_ending_in_a_question_still_asserts(nlp):
+    claims, _, _ = _claims(nlp, "\"I lost 12 relatives in the strike on Khan Younis, what shall we do now?\" "
+                                "Ahmed Saleh told Reuters.")
+    assert _one(claims, "I lost 12 relatives").claim_type == "figure"
+    asked, _, _ = _claims(nlp, "Why did the army shell the market in Kharkiv where 20 people died?")
+    told, _, _ = _claims(nlp, "The army shelled the market in Kharkiv where 20 people died.")
+    assert _one(asked, "shell the market").checkworthy < _one(told, "shelled the market").checkworthy

@@ -43,14 +43,17 @@ def claim_data() -> dict:
     """The cue lists of data/claims.json as sets (multi-word phrases kept apart)."""
     raw = load_json("claims.json", required=("accusation_verbs", "accusation_nouns", "denial_words", "denial_verbs",
                                               "demand_cues", "demand_verbs", "hedges", "characterization_predicates", "anaphors",
-                                              "about_types", "actor_types", "self_references", "min_checkworthy"))
+                                              "about_types", "actor_types", "self_references", "min_checkworthy",
+                                              "denial_phrases", "copulas", "blame_predicates", "question_openers"))
 
     def split(words: list[str]) -> tuple[frozenset[str], tuple[str, ...]]:
         return (frozenset(w for w in words if " " not in w),
                 tuple(sorted({w for w in words if " " in w}, key=len, reverse=True)))
 
     data = {k: frozenset(raw[k]) for k in ("accusation_verbs", "denial_words", "denial_verbs", "demand_verbs", "hedges",
-                                           "about_types", "actor_types")}
+                                           "about_types", "actor_types", "copulas", "question_openers")}
+    data["denial_phrases"] = tuple(sorted(raw["denial_phrases"], key=len, reverse=True))
+    data["blame"] = split(raw["blame_predicates"])
     data["accusation_nouns"] = split(raw["accusation_nouns"])
     data["demand_cues"] = split(raw["demand_cues"])
     data["characterization"] = split(raw["characterization_predicates"])
@@ -182,6 +185,40 @@ def _about(start: int, end: int, index: _Mentions, types: dict[str, str], exclud
     return ordered
 
 
+def _denial(toks: list[Token], lower: str, data: dict) -> tuple[str | None, bool]:
+    """The word that makes a sentence a denial, and whether it is weak.
+
+    Strong: a denial verb ('rejects', 'denies'), a phrase denying a toll or an event ('not a single',
+    'no casualties'), a word calling something false used as a predicate or on what a verb acts on
+    ('denounces this biased report'). Weak: the same word deep in a description ('Mrs X, author of the biased
+    report, ...'), which an accusation in the same sentence outweighs.
+    """
+    for phrase in data["denial_phrases"]:
+        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lower):
+            return phrase, False
+    weak = None
+    for t in toks:
+        low = t.lower_
+        if t.pos_ == "VERB" and t.lemma_.lower() in data["denial_verbs"]:
+            return t.lemma_, False
+        if low in data["denial_words"]:
+            noun = t.head
+            if t.dep_ != "amod" or noun.dep_ == "ROOT" or (
+                    noun.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and noun.head.pos_ in ("VERB", "AUX")):
+                return low, False
+            weak = weak or low
+    return weak, weak is not None
+
+
+def _question(toks: list[Token], text: str, data: dict) -> bool:
+    """A question: it ends with '?' and opens with a question word or an auxiliary ('Did ...', 'Why ...');
+    'I lost 10 family members, what shall we do now?' asserts before it asks."""
+    if not text.rstrip().endswith("?") or not toks:
+        return False
+    first = next((t for t in toks if t.is_alpha), toks[0])
+    return first.lower_ in data["question_openers"] or first.tag_ == "MD"
+
+
 def _checkworthy(features: dict[str, object]) -> float:
     """A transparent score in [0, 1] from the cues found (the learned model comes later)."""
     score = 0.15
@@ -191,9 +228,10 @@ def _checkworthy(features: dict[str, object]) -> float:
     score += 0.2 if features["characterization"] else 0.0
     score += 0.15 if features["demand"] else 0.0
     score += 0.2 if features["actor_subject"] else 0.0
+    score += 0.1 if features.get("party_speaks") else 0.0  # a named party's own words ('..., Atonfack said')
     score += 0.1 if features["actor_subject"] and features["negated"] else 0.0  # 'X does not have ...' 
     score += min(0.15, 0.05 * int(features["entities"]))  # type: ignore[call-overload]
-    score -= 0.2 if features["hedge"] else 0.0
+    score -= 0.1 if features["hedge"] else 0.0
     score -= 0.3 if features["question"] else 0.0
     return round(max(0.0, min(1.0, score)), 3)
 
@@ -242,27 +280,32 @@ def extract_claims(
         figs = [q for q in quantities if start <= q.start and q.end <= end]
         acc_verb = next((t for t in toks if t.lemma_.lower() in data["accusation_verbs"] and t.pos_ == "VERB"), None)
         acc_noun = _has(lower, *data["accusation_nouns"], words)
-        denial = _has(lower, data["denial_words"], (), words) or next(
-            (t.lemma_ for t in toks if t.lemma_.lower() in data["denial_verbs"] and t.pos_ == "VERB"), None)
+        denial, weak_denial = _denial(toks, lower, data)
         demand = _has(lower, *data["demand_cues"], words)
-        copula = any(t.lemma_ == "be" and t.dep_ in ("ROOT", "ccomp", "conj") for t in toks)
+        copula = any(t.lemma_ in data["copulas"] and t.dep_ in ("ROOT", "ccomp", "conj", "xcomp") for t in toks)
         char = _has(lower, *data["characterization"], words) if copula else None
+        blame = _has(lower, *data["blame"], words) if copula else None  # 'X is responsible for ...'
         hedge = bool(words & data["hedges"])
-        question = text[start:end].rstrip().endswith("?")
+        question = _question(toks, text[start:end], data)
         excluded = ({speaker} if speaker else set()) | relays | in_speaker
         about = _about(start, end, index, types, excluded, data)
         actors = [a for a in about if types.get(a) in data["actor_types"]]
         actor_subject = any(m.entity in actors and (r := index.roots[m]) is not None and r.dep_ in _SUBJECTS
                             for m in index.within(start, end))
+        if weak_denial and (acc_noun or acc_verb is not None):
+            denial = None  # '... evidence of links between Mrs X, author of the biased report, and terrorists'
         features = {"figure": bool(figs), "accusation": bool(acc_verb is not None and actors) or bool(acc_noun),
                     "denial": bool(denial), "characterization": bool(char), "demand": bool(demand),
                     "actor_subject": actor_subject, "negated": any(t.dep_ == "neg" for t in toks),
-                    "entities": len(about), "hedge": hedge, "question": question}
+                    "entities": len(about), "hedge": hedge, "question": question,
+                    "party_speaks": att is not None and types.get(att.speaker or "") in data["actor_types"]}
         score = _checkworthy(features)
         if score < data["min_checkworthy"]:
             continue
         if denial:
             claim_type, polarity = "denial", "deny"
+        elif blame and actors and not figs:
+            claim_type, polarity = "accusation", "affirm"
         elif figs:
             claim_type, polarity = "figure", "affirm"
         elif char:
@@ -270,6 +313,8 @@ def extract_claims(
         elif demand and (sent.root.lemma_ in data["demand_verbs"]
                          or any(c.lower_ in ("must", "should") for c in sent.root.children)):
             claim_type, polarity = "demand", "affirm"  # the sentence is the demand ('urged X to release ...')
+        elif blame and actors:
+            claim_type, polarity = "accusation", "affirm"  # 'Turkey is accountable for this incident'
         elif features["accusation"]:
             claim_type, polarity = "accusation", "affirm"
         elif demand:
