@@ -131,3 +131,19 @@ def test_a_statement_ending_in_a_question_still_asserts(nlp):
     asked, _, _ = _claims(nlp, "Why did the army shell the market in Kharkiv where 20 people died?")
     told, _, _ = _claims(nlp, "The army shelled the market in Kharkiv where 20 people died.")
     assert _one(asked, "shell the market").checkworthy < _one(told, "shelled the market").checkworthy
+
+
+def test_the_actor_that_denies_or_blames_asserts_the_clause(nlp):
+    claims, names, _ = _claims(nlp, "The Houthis have rejected the accusations of the United Nations, and say "
+                                    "no ships were hit in the Red Sea.")
+    c = _one(claims, "rejected the accusations")
+    assert c.polarity == "deny" and c.claim_type == "denial" and names.get(c.asserter or "") == "Ansar Allah", c
+    claims, names, _ = _claims(nlp, "The Sudanese Armed Forces blamed the attack on the Rapid Support Forces.")
+    c = _one(claims, "blamed the attack")
+    assert "Sudanese Armed Forces" in names.get(c.asserter or "", "") and c.claim_type == "accusation", c
+
+
+def test_an_operation_against_militants_is_an_event(nlp):
+    claims, _, _ = _claims(nlp, "A large number of terrorists were eliminated in the operation in North Waziristan, "
+                                "the Pakistani army said.", use_doc_asserter=True)
+    assert _one(claims, "terrorists").claim_type == "event"

@@ -44,14 +44,15 @@ def claim_data() -> dict:
     raw = load_json("claims.json", required=("accusation_verbs", "accusation_nouns", "denial_words", "denial_verbs",
                                               "demand_cues", "demand_verbs", "hedges", "characterization_predicates", "anaphors",
                                               "about_types", "actor_types", "self_references", "min_checkworthy",
-                                              "denial_phrases", "copulas", "blame_predicates", "question_openers"))
+                                              "denial_phrases", "copulas", "blame_predicates", "question_openers",
+                                              "stance_verbs", "operation_verbs"))
 
     def split(words: list[str]) -> tuple[frozenset[str], tuple[str, ...]]:
         return (frozenset(w for w in words if " " not in w),
                 tuple(sorted({w for w in words if " " in w}, key=len, reverse=True)))
 
     data = {k: frozenset(raw[k]) for k in ("accusation_verbs", "denial_words", "denial_verbs", "demand_verbs", "hedges",
-                                           "about_types", "actor_types", "copulas", "question_openers")}
+                                           "about_types", "actor_types", "copulas", "question_openers", "stance_verbs", "operation_verbs")}
     data["denial_phrases"] = tuple(sorted(raw["denial_phrases"], key=len, reverse=True))
     data["blame"] = split(raw["blame_predicates"])
     data["accusation_nouns"] = split(raw["accusation_nouns"])
@@ -210,6 +211,21 @@ def _denial(toks: list[Token], lower: str, data: dict) -> tuple[str | None, bool
     return weak, weak is not None
 
 
+def _only_as_target(toks: list[Token], noun: str, data: dict) -> bool:
+    """Every use of the accusation noun ``noun`` names who an operation struck ('killed 20 militants',
+    'a number of terrorists were eliminated'), not who is accused."""
+    uses = [t for t in toks if t.lower_ == noun]
+    if not uses:
+        return False
+    for t in uses:
+        node = t
+        while node.dep_ in ("pobj", "prep", "compound", "amod", "conj", "appos", "nmod") and node.head.i != node.i:
+            node = node.head
+        if not (node.dep_ in ("dobj", "nsubjpass") and node.head.lemma_.lower() in data["operation_verbs"]):
+            return False
+    return True
+
+
 def _question(toks: list[Token], text: str, data: dict) -> bool:
     """A question: it ends with '?' and opens with a question word or an auxiliary ('Did ...', 'Why ...');
     'I lost 10 family members, what shall we do now?' asserts before it asks."""
@@ -217,6 +233,65 @@ def _question(toks: list[Token], text: str, data: dict) -> bool:
         return False
     first = next((t for t in toks if t.is_alpha), toks[0])
     return first.lower_ in data["question_openers"] or first.tag_ == "MD"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t,;:“\"'‘":
+        start += 1
+    while end > start and (text[end - 1] in " \t,;:”\"'’" or text[max(start, end - 4):end].lower() == " and"):
+        end -= 4 if text[max(start, end - 4):end].lower() == " and" else 1
+    return start, end
+
+
+def _stance(sent: Span, index: _Mentions, types: dict[str, str], data: dict,
+            attributions: list[AttributionRecord] = ()) -> tuple[Token, str] | None:  # type: ignore[assignment]
+    """A main verb of denial or blame and the actor that is its subject: 'The rebel group has rejected the
+    accusations', 'The GNA blamed it on Haftar' — that actor asserts the clause. A subject the entities stage
+    did not name ('The rebel group') is known through an attribution whose speaker it is ('..., and says')."""
+    for verb in sent:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in data["stance_verbs"] or verb.dep_ not in ("ROOT", "conj"):
+            continue
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is None and verb.dep_ == "conj":
+            subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            continue
+        for m in index.within(sent.start_char, sent.end_char):
+            root = index.roots[m]
+            if root is not None and root.i == subj.i and types.get(m.entity) in data["actor_types"]:
+                return verb, m.entity
+        for a in attributions:
+            sp = a.speaker_span
+            if a.speaker and sp is not None and sp.start <= subj.idx < sp.end:
+                return verb, a.speaker
+    return None
+
+
+def _pieces(doc: Doc, attributions: list[AttributionRecord], index: _Mentions, types: dict[str, str],
+            asserter: str | None, data: dict) -> Iterator[tuple[Span, int, int, AttributionRecord | None, str | None]]:
+    """Each claim candidate: (sentence, start, end, covering attribution, asserter).
+
+    A sentence is cut to the attribution that covers it; a denial or blame by a named actor outside that
+    content ('The rebel group has rejected the accusations, and says X') is a candidate of its own,
+    asserted by that actor.
+    """
+    text = doc.text
+    for sent in units(doc):
+        start, end = sent.start_char, sent.end_char
+        att = _covering(attributions, start, end)
+        stance = _stance(sent, index, types, data, attributions)
+        if stance is not None and (att is None or stance[0].idx < att.content.start):
+            cut = end if att is None else min(att.content.start, att.cue.start if att.cue else end)
+            s0, e0 = _trim(text, start, cut)
+            if e0 - s0 >= 10:
+                yield sent, s0, e0, None, stance[1]
+            if att is None:
+                continue
+        if att is not None:
+            start, end = _trim(text, max(start, att.content.start), min(end, att.content.end))
+        if end - start < 10:
+            continue
+        yield sent, start, end, att, att.speaker if att is not None and att.speaker else asserter
 
 
 def _checkworthy(features: dict[str, object]) -> float:
@@ -262,24 +337,15 @@ def extract_claims(
     index = _Mentions(doc, mentions)
     salient = _salience(index, types, {asserter} | relays if asserter else relays, data)
     claims: list[ClaimRecord] = []
-    for sent in units(doc):
-        start, end = sent.start_char, sent.end_char
-        att = _covering(attributions, start, end)
-        if att is not None:
-            start, end = max(start, att.content.start), min(end, att.content.end)
-            while start < end and text[start] in " \t,;:“\"'‘":
-                start += 1
-            while end > start and text[end - 1] in " \t,;:”\"'’":
-                end -= 1
-        if end - start < 10:
-            continue
-        speaker = att.speaker if att is not None and att.speaker else asserter
+    for sent, start, end, att, speaker in _pieces(doc, attributions, index, types, asserter, data):
         lower = text[start:end].lower()
         toks = [t for t in sent if start <= t.idx < end]
         words = {t.lower_ for t in toks}
         figs = [q for q in quantities if start <= q.start and q.end <= end]
         acc_verb = next((t for t in toks if t.lemma_.lower() in data["accusation_verbs"] and t.pos_ == "VERB"), None)
         acc_noun = _has(lower, *data["accusation_nouns"], words)
+        # 'a large number of JeM terrorists were eliminated': an operation's report, not an accusation
+        struck = bool(acc_noun) and acc_verb is None and _only_as_target(toks, str(acc_noun), data)
         denial, weak_denial = _denial(toks, lower, data)
         demand = _has(lower, *data["demand_cues"], words)
         copula = any(t.lemma_ in data["copulas"] and t.dep_ in ("ROOT", "ccomp", "conj", "xcomp") for t in toks)
@@ -287,7 +353,12 @@ def extract_claims(
         blame = _has(lower, *data["blame"], words) if copula else None  # 'X is responsible for ...'
         hedge = bool(words & data["hedges"])
         question = _question(toks, text[start:end], data)
-        excluded = ({speaker} if speaker else set()) | relays | in_speaker
+        # Who says it and who relays it are not what it is about: this claim's own speaker and relays, and any
+        # entity named in this sentence only as someone's speaker ('..., the GNA said').
+        here = att.via if att is not None else ()
+        excluded = ({speaker} if speaker else set()) | set(here) | (relays & in_speaker) | {
+            m.entity for m in index.within(sent.start_char, sent.end_char) for s, e in speaker_spans
+            if s <= m.start and m.end <= e}
         about = _about(start, end, index, types, excluded, data)
         actors = [a for a in about if types.get(a) in data["actor_types"]]
         actor_subject = any(m.entity in actors and (r := index.roots[m]) is not None and r.dep_ in _SUBJECTS
@@ -315,6 +386,8 @@ def extract_claims(
             claim_type, polarity = "demand", "affirm"  # the sentence is the demand ('urged X to release ...')
         elif blame and actors:
             claim_type, polarity = "accusation", "affirm"  # 'Turkey is accountable for this incident'
+        elif features["accusation"] and struck:
+            claim_type, polarity = "event", "affirm"
         elif features["accusation"]:
             claim_type, polarity = "accusation", "affirm"
         elif demand:
