@@ -70,3 +70,24 @@ def copy_ledger(seeded_ledger, dest: Path) -> str:
     src.close()
     dst.close()
     return str(dest)
+
+
+@pytest.fixture
+def fresh_pg_url():
+    """A new, empty PostgreSQL database (dropped afterwards) on the server of COUNTERCLAIM_TEST_PG_URL."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get("COUNTERCLAIM_TEST_PG_URL")
+    if not base:
+        pytest.skip("COUNTERCLAIM_TEST_PG_URL not set")
+    url = make_url(base)
+    name = f"{url.database}_{uuid.uuid4().hex[:10]}"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

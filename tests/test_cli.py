@@ -216,3 +216,17 @@ def test_relink_reports_the_links_it_rebuilt(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "relinked:" in out.stderr and "figure_consistent" in out.stderr
     assert "Loading weights" not in out.stderr
+
+
+def test_export_into_a_reader_that_leaves_early_exits_0_quietly(seeded_ledger, tmp_path):
+    """`counterclaim export | head -1`: the closed pipe is the reader's choice, not an error."""
+    from tests.conftest import copy_ledger
+
+    db = copy_ledger(seeded_ledger, tmp_path / "l.db")
+    proc = subprocess.Popen([sys.executable, "-m", "counterclaim", "--db", db, "export"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=tmp_path)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as head -1 does; the export is far larger than the pipe's buffer
+    err = proc.stderr.read()
+    assert proc.wait(60) == 0, err
+    assert json.loads(first)["kind"] == "meta" and err == b""

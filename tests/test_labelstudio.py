@@ -228,3 +228,28 @@ def test_stable_ids():
     assert ls.region_id("d381164fab62f004:q1") == ls.region_id("d381164fab62f004:q1")
     assert ls.region_id("d381164fab62f004:q1") != ls.region_id("d381164fab62f004:q2")
     assert ls.task_id("d381164fab62f004") == int("d381164fab62f", 16) < 2**53
+
+
+@pytest.mark.parametrize("bad, named", [
+    ({"annotations": 5}, '"annotations" must be a list'),
+    ({"predictions": 5}, '"predictions" must be a list'),
+    ({"annotations": [{"result": [{"value": {"start": 0, "end": 3, "labels": [{"x": 1}]}}]}]}, '"labels"'),
+    ({"annotations": [{"result": [{"value": {"start": 0, "end": 3, "labels": [["killed"]]}}]}]}, '"labels"'),
+    ({"annotations": [{"result": [{"value": {"start": "0", "end": 3, "labels": ["killed"]}}]}]}, '"start"'),
+])
+def test_a_malformed_task_is_named_and_nothing_is_written(ledger, bad, named):
+    """The good task before the bad one is not written either: the file is checked whole first."""
+    tasks = list(ls.iter_tasks(ledger))
+    good = annotate(khojaly_task(tasks))
+    broken = {**copy.deepcopy(tasks[0]), "id": 99, **bad}
+    with pytest.raises(CorrectionError) as e:
+        ls.import_file(ledger, json.dumps([good, broken]))
+    assert e.value.code == "E506" and "task 2 (id 99)" in e.value.message and named in e.value.message
+    assert ledger.corrections() == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_utf16_and_utf32_exports_are_read(ledger, encoding):
+    task = annotate(khojaly_task(list(ls.iter_tasks(ledger))))
+    report = ls.import_file(ledger, json.dumps([task], ensure_ascii=False).encode(encoding))
+    assert report.rejected == 1 and report.fixed == 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from counterclaim.errors import AnalysisError, CounterclaimError, IngestError
+from counterclaim.errors import AnalysisError, CounterclaimError, IngestError, LedgerError
 from counterclaim.export.csv import export_csv
 from counterclaim.export.jsonl import export_jsonl
 from counterclaim.ingest.document import Document
@@ -61,6 +61,7 @@ def ingest(
     files: list[tuple[Path, str]] | None = None,
     link_after: bool = True,
     workers: int = 1,
+    on_link: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Read, analyse and store every document under ``paths``.
 
@@ -76,9 +77,11 @@ def ingest(
         batch_size: documents parsed together by spaCy.
         on_file: called with each file's display path once it has been read.
         files: the expanded inputs, if the caller already listed them.
-        link_after: link the new documents to the ledger once they are stored (analysed ingests only).
+        link_after: link the new documents, and any earlier ones not linked yet, once they are stored
+            (analysed ingests only).
         workers: processes running the analysis (1: this process); the documents are still stored
             by this process alone, one transaction each, in input order, so the ledger is the same.
+        on_link: called with the number of documents to link, just before linking starts.
     """
     report = IngestReport()
     seen: set[str] = set()
@@ -114,13 +117,19 @@ def ingest(
                 report.failed.append(result)
             else:
                 _store(ledger, doc, result, name, report)
-    if report.added and link_after:
-        link(ledger, new_docs=report.added)
+    if link_after:  # the new documents, and any an interrupted run left unlinked
+        link(ledger, new_docs=report.added, on_start=on_link)
     return report
 
 
 def _store(ledger: Ledger, doc: Document, analysis, analyzer: str | None, report: IngestReport) -> None:  # type: ignore[no-untyped-def]
-    if ledger.add_document(doc, analysis, analyzer=analyzer):
+    """Write one document; a database refusal fails this document (E204), never the ones after it."""
+    try:
+        added = ledger.add_document(doc, analysis, analyzer=analyzer)
+    except LedgerError as exc:
+        report.failed.append(LedgerError(exc.message, code=exc.code, path=doc.path))
+        return
+    if added:
         report.added.append(doc.id)
     else:
         report.skipped.append(doc.path)
@@ -148,42 +157,73 @@ def analyze_pending(ledger: Ledger, *, everything: bool = False, batch_size: int
                 report.added.append(doc.id)
             if on_doc:
                 on_doc(doc.path)
-    if report.added and link_after:
+    if link_after and (report.added or not everything):
         link(ledger, new_docs=None if everything else report.added)
     return report
 
 
 @dataclass
 class LinkReport:
-    """What a linking run wrote."""
+    """What a linking run wrote (``documents``: how many documents it linked)."""
 
     merges: int = 0
     relations: dict[str, int] = field(default_factory=dict)
+    documents: int = 0
 
 
-def link(ledger: Ledger, *, new_docs: Sequence[str] | None = None) -> LinkReport:
+def link(ledger: Ledger, *, new_docs: Sequence[str] | None = None,
+         on_start: Callable[[int], None] | None = None) -> LinkReport:
     """Link documents across the ledger: entity merges and relations between claims, figures, documents.
+
+    One linker runs at a time per ledger (:meth:`Ledger.link_lock`; another process or thread
+    waits its turn), and each document records whether its links are stored, so an
+    interrupted run is finished by the next one.
 
     Args:
         ledger: the open ledger.
-        new_docs: ids of newly added documents: only links touching them are computed and added
-            (incremental, as after an ingest). None rebuilds every link from scratch (``relink``);
-            both give the same ledger.
+        new_docs: ids of newly added documents: links touching them, and any other analysed
+            document not linked yet, are computed and added (incremental, as after an ingest;
+            nothing to do when all are linked). None rebuilds every link from scratch
+            (``relink``); both give the same ledger.
+        on_start: called with the number of documents about to be linked, once there is work.
     """
     from counterclaim.export.rows import iter_rows
     from counterclaim.link import link_all
 
-    rows = list(iter_rows(ledger, resolve=False))
-    if new_docs is not None:
-        rows += [{"kind": "entity_link", "entity": k, "canonical": v} for k, v in ledger.canonical_map().items()]
-    found = link_all(rows, new_docs=set(new_docs) if new_docs is not None else None)
-    entities, derived = _derived_entities(found)
-    ledger.write_links(found.links, found.relations, replace=new_docs is None, new_entities=entities,
-                       derived=derived, stale_docs=found.stale_docs)
-    report = LinkReport(merges=len(found.links))
+    with ledger.link_lock():
+        everything, pending = ledger.link_state()
+        if new_docs is not None:
+            pending |= set(new_docs) & everything
+            if not pending:
+                return LinkReport()
+        if on_start:
+            on_start(len(everything if new_docs is None else pending))
+        # Documents stored after link_state() are left for their own ingest's link run.
+        rows = [r for r in iter_rows(ledger, resolve=False) if _doc_of(r) in everything or _doc_of(r) is None]
+        if new_docs is not None:
+            rows += [{"kind": "entity_link", "entity": k, "canonical": v}
+                     for k, v in ledger.canonical_map().items()]
+        found = link_all(rows, new_docs=pending if new_docs is not None else None)
+        entities, derived = _derived_entities(found)
+        done = everything if new_docs is None else pending
+        ledger.write_links(found.links, found.relations, replace=new_docs is None, new_entities=entities,
+                           derived=derived, stale_docs=found.stale_docs, linked=done)
+    report = LinkReport(merges=len(found.links), documents=len(done))
     for r in found.relations:
         report.relations[r.type] = report.relations.get(r.type, 0) + 1
     return report
+
+
+def link_pending(ledger: Ledger) -> LinkReport:
+    """Link every analysed document whose links are not stored yet (after an interrupted ingest)."""
+    return link(ledger, new_docs=[])
+
+
+def _doc_of(row: dict[str, Any]) -> str | None:
+    """The document a contract row belongs to (None for entities, relations, links)."""
+    if row["kind"] == "document":
+        return str(row["id"])
+    return row.get("doc")
 
 
 def _derived_entities(found: Any) -> tuple[list[Any], dict[str, dict[str, Any]]]:

@@ -6,9 +6,14 @@ error or unreachable database. Errors are mapped to exit codes here only.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -41,6 +46,14 @@ _WORKERS_HELP = ("Processes running the language analysis (default: the number o
 
 class State:
     db: str = "counterclaim.db"
+    # What Ctrl-C leaves behind, said on stderr when it comes (each command keeps it true).
+    on_interrupt: str = "interrupted; every write already made is whole"
+
+
+INTERRUPTED_STORING = ("interrupted: the documents already stored are whole, the others are not in the ledger; "
+                       "run the same ingest again to add the rest and link them")
+INTERRUPTED_LINKING = ("interrupted while linking: every document is stored, but the links of {n} document(s) "
+                       "are not; run the same ingest again (or `counterclaim ingest` of anything) to link them")
 
 
 def _version(value: bool) -> None:
@@ -59,6 +72,50 @@ def main_options(
 ) -> None:
     """Options common to every command."""
     State.db = db
+
+
+class _StopBetweenDocuments:
+    """Ctrl-C while documents are stored stops the ingest between two of them (a second Ctrl-C at once).
+
+    A KeyboardInterrupt raised at an arbitrary point can land inside the database driver's
+    cleanup, where Python can only print and drop it; here it is raised by :meth:`check`.
+    """
+
+    def __init__(self) -> None:
+        self.asked = False
+        self.now = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _StopBetweenDocuments:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, _signum: int, _frame: Any) -> None:
+        if self.now or self.asked:
+            raise KeyboardInterrupt
+        self.asked = True
+        err.print("stopping after the current documents… (Ctrl-C again to stop at once)", markup=False)
+
+    def check(self) -> None:
+        if self.asked:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def _reader_may_leave() -> Iterator[None]:
+    """``counterclaim export | head -1``: a reader that closes the pipe early ends the command quietly (exit 0)."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would fail again flushing stdout at exit: point it at /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
 
 
 def _ledger():  # type: ignore[no-untyped-def]
@@ -108,11 +165,24 @@ def ingest(
 
                 load_nlp()
 
+        stop = _StopBetweenDocuments()
+
         def step(shown: str) -> None:
+            stop.check()
             bar.update(task, advance=1, description=shown[-50:])
 
-        report = api.ingest(ledger, paths, analyze=not no_analyze, max_bytes=int(max_mb * 1024 * 1024),
-                            on_file=step, files=files, workers=workers)
+        def linking(n: int) -> None:
+            stop.check()
+            stop.now = True  # linking writes once, at its end: stop at once
+            State.on_interrupt = INTERRUPTED_LINKING.format(n=n)
+            bar.update(task, description=f"linking {n} document(s) to the ledger…")
+
+        State.on_interrupt = INTERRUPTED_STORING
+        with stop:
+            report = api.ingest(ledger, paths, analyze=not no_analyze, max_bytes=int(max_mb * 1024 * 1024),
+                                on_file=step, files=files, workers=workers,
+                                on_link=linking)
+        State.on_interrupt = "interrupted after the ingest; the ledger is complete"
     for failure in report.failed:
         err.print(f"[red]error[/red] {failure}", markup=True, soft_wrap=True)
     if not quiet:
@@ -218,7 +288,8 @@ def export(
         with open(out_path, "w", encoding="utf-8") as fh:
             api.export(ledger, fmt, fh)
     else:
-        api.export(ledger, fmt, sys.stdout)
+        with _reader_may_leave():
+            api.export(ledger, fmt, sys.stdout)
 
 
 @app.command()
@@ -437,7 +508,8 @@ def corrections_export(
     if config is not None:
         config.write_text(labelstudio.label_config(), encoding="utf-8")
     if out_path is None:
-        n = labelstudio.write_tasks(ledger, sys.stdout)
+        with _reader_may_leave():
+            n = labelstudio.write_tasks(ledger, sys.stdout)
     else:
         with open(out_path, "w", encoding="utf-8") as fh:
             n = labelstudio.write_tasks(ledger, fh)
@@ -472,15 +544,12 @@ def corrections_import(
     print(json.dumps({k: v for k, v in report.items() if k != "details"}, ensure_ascii=False))
 
 
-_INTERRUPTED = "interrupted: every document already written is whole; run the same ingest again to finish"
-
-
 def main() -> None:
     """Console entry point: run the app, mapping counterclaim errors to exit codes."""
     try:
         code = app(standalone_mode=False)
-        if code == 130:  # typer turns Ctrl-C into Exit(130), which click returns without a word
-            err.print(_INTERRUPTED)
+        if code == 130:  # Typer turns Ctrl-C into a silent exit status 130
+            err.print(State.on_interrupt, markup=False, soft_wrap=True)
         if isinstance(code, int) and code:
             sys.exit(code)
     except CounterclaimError as exc:
@@ -488,11 +557,8 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        err.print("aborted")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        err.print(_INTERRUPTED)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print(State.on_interrupt, markup=False, soft_wrap=True)
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)

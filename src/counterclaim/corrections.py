@@ -179,6 +179,17 @@ def correct(ledger: Ledger, kind: str, item_id: str, action: str, *, author: str
         CorrectionError: E501 unknown kind, E502 unknown action, E503 no such item,
             E504 a field that cannot be fixed for this kind, E505 a value it does not accept.
     """
+    return ledger.add_correction(**prepare(ledger, kind, item_id, action, author=author, field=field, value=value,
+                                           source=source, note=note))
+
+
+def prepare(ledger: Ledger, kind: str, item_id: str, action: str, *, author: str, field: str | None = None,
+            value: str | None = None, source: str = "web", note: str = "") -> dict[str, Any]:
+    """The checked fields of one correction, not written yet (for :meth:`Ledger.add_corrections`).
+
+    Raises:
+        CorrectionError: as :func:`correct`.
+    """
     _check_kind(kind)
     if action not in ACTIONS:
         raise CorrectionError(f"unknown action {action!r}; choose one of: {', '.join(ACTIONS)}", code="E502")
@@ -199,8 +210,8 @@ def correct(ledger: Ledger, kind: str, item_id: str, action: str, *, author: str
             raise CorrectionError(f"{field} {value!r} is not one of: {', '.join(accepted)}", code="E505")
     else:
         field = value = None
-    return ledger.add_correction(kind=kind, item_id=item_id, doc_id=doc_id, start=start, end=end, action=action,
-                                 field=field, value=value, author=author, source=source, note=note[:2000])
+    return {"kind": kind, "item_id": item_id, "doc_id": doc_id, "start": start, "end": end, "action": action,
+            "field": field, "value": value, "author": author, "source": source, "note": note[:2000]}
 
 
 def review_map(ledger: Ledger, *, doc_id: str | None = None) -> dict[Anchor, Review]:

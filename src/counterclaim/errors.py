@@ -58,7 +58,11 @@ class IngestError(CounterclaimError):
 
 
 class LedgerError(CounterclaimError):
-    """The ledger database cannot be opened or written (exit status 2 when unreachable)."""
+    """The ledger database cannot be opened or written (exit status 2 when unreachable).
+
+    Codes: E201 cannot open or reach, E202 written by a newer counterclaim, E203 no such document,
+    E204 the database refused one write (that document fails; the ingest goes on).
+    """
 
     code = "E200"
     exit_code = 2

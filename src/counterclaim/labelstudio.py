@@ -143,9 +143,9 @@ def parse_export(data: bytes | str) -> list[dict[str, Any]]:
         CorrectionError: E506 when it is not JSON or not a list of task objects.
     """
     try:
-        if isinstance(data, bytes):
-            data = data.decode("utf-8-sig")
-        tasks = json.loads(data)
+        if isinstance(data, bytes):  # UTF-8, UTF-16 or UTF-32, with or without a byte order mark
+            data = data.decode(_json_encoding(data))
+        tasks = json.loads(data.removeprefix("\ufeff"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CorrectionError(f"not a Label Studio JSON export: {exc}", code="E506") from None
     except RecursionError:
@@ -156,6 +156,59 @@ def parse_export(data: bytes | str) -> list[dict[str, Any]]:
         raise CorrectionError("not a Label Studio JSON export: expected a list of tasks "
                               "(Export → JSON in Label Studio)", code="E506")
     return tasks
+
+
+def _json_encoding(data: bytes) -> str:
+    """The Unicode encoding of a JSON file, from its byte order mark or its first NUL bytes (RFC 4627)."""
+    for bom, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                      (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return name
+    head = data[:4]
+    if len(head) == 4 and head[:3] == b"\x00\x00\x00":
+        return "utf-32-be"
+    if len(head) == 4 and head[1:] == b"\x00\x00\x00":
+        return "utf-32-le"
+    if head[:1] == b"\x00":
+        return "utf-16-be"
+    if head[1:2] == b"\x00":
+        return "utf-16-le"
+    return "utf-8"
+
+
+def task_problem(task_: dict[str, Any]) -> str | None:
+    """What is malformed in one task of a Label Studio export (None when its shape is right).
+
+    Checked before anything is written, so a bad task names itself and the import changes nothing.
+    """
+    if not isinstance(task_.get("data", {}), dict):
+        return '"data" must be an object'
+    for key in ("annotations", "predictions"):
+        entries = task_.get(key)
+        if entries is None:
+            continue
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            return f'"{key}" must be a list of objects'
+        for e in entries:
+            result = e.get("result")
+            if result is None:
+                continue
+            if not isinstance(result, list) or not all(isinstance(r, dict) for r in result):
+                return f'"{key}[].result" must be a list of objects'
+            for r in result:
+                value = r.get("value")
+                if value is None:
+                    continue
+                if not isinstance(value, dict):
+                    return f'a region\'s "value" must be an object (region {r.get("id")!r})'
+                labels = value.get("labels")
+                if labels is not None and (not isinstance(labels, list)
+                                           or not all(isinstance(x, str) for x in labels)):
+                    return f'a region\'s "labels" must be a list of strings (region {r.get("id")!r})'
+                for end in ("start", "end"):
+                    if end in value and (not isinstance(value[end], int) or isinstance(value[end], bool)):
+                        return f'a region\'s "{end}" must be an integer (region {r.get("id")!r})'
+    return None
 
 
 def _when(value: Any) -> datetime | None:
@@ -383,9 +436,17 @@ def write_tasks(ledger: Ledger, out: TextIO) -> int:
 
 
 def import_tasks(ledger: Ledger, tasks: list[dict[str, Any]]) -> ImportReport:
-    """Apply annotated tasks to the ledger as corrections (source ``labelstudio``)."""
+    """Apply annotated tasks to the ledger as corrections (source ``labelstudio``), all in one transaction.
+
+    Every task is checked and every verdict prepared before anything is written: a malformed
+    task (E506, naming it) or a verdict the ledger refuses leaves the ledger unchanged.
+    """
+    for n, t in enumerate(tasks, 1):
+        if problem := task_problem(t):
+            raise CorrectionError(f"task {n} (id {t.get('id')!r}): {problem}; nothing was imported", code="E506")
     report = ImportReport()
-    for t in tasks:
+    pending: list[dict[str, Any]] = []
+    for n, t in enumerate(tasks, 1):
         report.tasks += 1
         data = t.get("data") if isinstance(t.get("data"), dict) else {}
         doc_id = data.get("doc_id")
@@ -403,14 +464,19 @@ def import_tasks(ledger: Ledger, tasks: list[dict[str, Any]]) -> ImportReport:
         author = author_of(ann)
         note = f"labelstudio task {t.get('id')} annotation {ann.get('id')}"
         for v in verdicts(t, items, report):
-            corr.correct(ledger, v.kind, v.item_id, v.action, field=v.field, value=v.value, author=author,
-                         source=SOURCE, note=note)
+            try:
+                pending.append(corr.prepare(ledger, v.kind, v.item_id, v.action, field=v.field, value=v.value,
+                                            author=author, source=SOURCE, note=note))
+            except CorrectionError as exc:
+                raise CorrectionError(f"task {n} (id {t.get('id')!r}): {exc.message}; nothing was imported",
+                                      code="E506") from None
             if v.action == "fix":
                 report.fixed += 1
             elif v.action == "reject":
                 report.rejected += 1
             else:
                 report.confirmed += 1
+    ledger.add_corrections(pending)
     return report
 
 

@@ -44,7 +44,7 @@ def _spans_hold(rows):
 
 
 def test_meta_line_first_and_required_fields(seed_export):
-    assert seed_export[0]["kind"] == "meta" and seed_export[0]["schema"] == 1
+    assert seed_export[0]["kind"] == "meta" and seed_export[0]["schema"] == 2
     assert seed_export[0]["generator"].startswith("counterclaim ")
     ids = {r["id"] for r in seed_export if r["kind"] == "entity"}
     local_ids = {r["id"] for r in seed_export if r["kind"] in ("quantity", "attribution", "claim")}

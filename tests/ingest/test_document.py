@@ -19,7 +19,10 @@ from counterclaim.ingest.document import Document, normalize_text, sha256_text
         ("Line one   \nLine two\t\t\nLine three \t", "Line one\nLine two\nLine three"),
         ("\n\n  Indented first line", "\n\n  Indented first line"),  # leading blanks kept
         ("at least  12 civilians", "at least  12 civilians"),  # inner double space kept
-        ("old Mac line\rstays", "old Mac line\rstays"),  # a lone \r is kept
+        ("old Mac line\rgoes", "old Mac linegoes"),  # a lone \r is a C0 control: removed
+        ("Shelling\x00 resumed\x07 at\x1b dawn.\x0c\n", "Shelling resumed at dawn.\n"),  # NUL, BEL, ESC, FF
+        ("Column\tkept\x0b\n", "Column\tkept\n"),  # tab kept, vertical tab removed
+        ("e\x00\u0301 \x00\n", "\u00e9\n"),  # removing the NUL lets NFC and stripping work
         ("", ""),
     ],
 )
@@ -56,6 +59,13 @@ def test_normalize_text_is_idempotent_and_hash_stable(text: str) -> None:
     assert doc.text == once
     assert Document(text=text, path="y.txt").sha256 == doc.sha256 == sha256_text(once)
     assert Document(text=doc.text, path="z.txt").sha256 == doc.sha256  # re-ingest is a no-op
+
+
+def test_metadata_loses_control_characters_too() -> None:
+    doc = Document(text="Text\n", path="feed.jsonl:1", title="Re\x00port\x01", outlet="Wire\x00",
+                   meta={"published_raw": "2024\x00", "ignored": ["ti\x00tle"]})
+    assert (doc.title, doc.outlet) == ("Report", "Wire")
+    assert doc.meta == {"published_raw": "2024", "ignored": ["title"]}
 
 
 @pytest.mark.parametrize(

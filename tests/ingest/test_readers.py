@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import os
 import random
 from pathlib import Path
@@ -569,3 +570,41 @@ def test_iter_input_files_symlink_loop_terminates(tmp_path: Path) -> None:
     assert [shown for _, shown in iter_input_files([tmp_path / "in"])] == [
         os.path.join(tmp_path, "in", "a.txt")
     ]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('{"text": "Shelling resumed', "invalid JSON: Invalid control character at column 27"),
+    ("{'text': 'single quotes'}", "invalid JSON: Expecting property name enclosed in double quotes at column 2"),
+])
+def test_jsonl_messages_name_the_column_once(tmp_path, line, expected):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    (err,) = list(readers.read_file(path))
+    assert err.code == "E107" and err.message == expected
+
+
+def test_symbolic_links_out_of_the_folder_are_not_followed(tmp_path):
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Not for the ledger.\n", encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    (inbox / "sub").mkdir(parents=True)
+    (inbox / "sub" / "a.txt").write_text("Shelling resumed in Kharkiv.\n", encoding="utf-8")
+    (inbox / "up").symlink_to("..")  # the parent: would walk the whole tree again, private/ included
+    (inbox / "secret.txt").symlink_to(outside / "secret.txt")
+    (inbox / "alias").symlink_to("sub")  # a link inside the folder is followed (each folder walked once)
+    found = sorted(shown for _path, shown in readers.iter_input_files([inbox]))
+    assert found == [str(inbox / "alias" / "a.txt")]
+    # a link given by name is what the user asked for
+    assert [shown for _p, shown in readers.iter_input_files([inbox / "secret.txt"])] == [str(inbox / "secret.txt")]
+
+
+def test_pypdf_warnings_go_to_the_documents_meta_not_the_terminal(tmp_path, capsys):
+    whole = make_pdf(PDF_SENTENCE)
+    pdf = tmp_path / "bad-xref.pdf"
+    pdf.write_bytes(re.sub(rb"startxref\s+\d+", b"startxref\n9", whole))
+    doc = only(read_all(pdf))
+    assert doc.text == PDF_SENTENCE
+    assert any("startxref" in note for note in doc.meta["pdf_warnings"])
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""

@@ -349,3 +349,11 @@ def test_hostile_text_is_escaped_everywhere(web_db, tmp_path):
     assert own_text(doc_text_of(pages["document"].text)) == data["document"]["text"]
     assert any(q["text"] == "12" for q in data["figures"])
     assert items_in(pages["document"].text, cls="item-quantity")
+
+
+@pytest.mark.parametrize("path", ["/", "/claims", "/api/documents", "/static/app.css"])
+def test_head_answers_like_get_without_a_body(client, path):
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+    assert "content-security-policy" in head.headers

@@ -258,3 +258,32 @@ def test_links_can_be_rejected_from_the_pages(client):
 def test_read_only_pages_have_no_link_forms(read_only_client):
     assert 'name="kind" value="relation"' not in read_only_client.get("/claims").text
     assert 'name="kind" value="entity_link"' not in read_only_client.get("/entities/ORG:trend-news-agency").text
+
+
+def test_a_label_studio_import_does_not_block_other_requests(client, monkeypatch):
+    """The import runs off the event loop: pages are served while it works."""
+    import threading
+
+    from counterclaim import labelstudio
+
+    started, release = threading.Event(), threading.Event()
+    real = labelstudio.import_file
+
+    def slow(ledger, data):  # type: ignore[no-untyped-def]
+        started.set()
+        assert release.wait(30)
+        return real(ledger, data)
+
+    monkeypatch.setattr(labelstudio, "import_file", slow)
+    results: list[int] = []
+    upload = threading.Thread(target=lambda: results.append(client.post(
+        "/corrections/labelstudio", files={"file": ("p.json", b"[]", "application/json")},
+        headers={"accept": "application/json"}).status_code))
+    upload.start()
+    try:
+        assert started.wait(30)
+        assert client.get("/api/documents").status_code == 200  # served while the import waits
+    finally:
+        release.set()
+        upload.join(30)
+    assert results == [200]

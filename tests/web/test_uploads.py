@@ -239,6 +239,21 @@ def test_no_file_is_a_usage_error(client, body):
     assert r.status_code == 400 and r.json()["code"] == "E001"
 
 
+@pytest.mark.parametrize("cut", [0, 8, 40])  # bytes cut from the end: the closing boundary, its CRLF, some text
+def test_a_truncated_upload_is_refused_and_nothing_stored(client, cut):
+    boundary = "----counterclaimtest"
+    whole = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"drc.txt\"\r\n"
+             f"Content-Type: text/plain\r\n\r\n{DRC}\r\n--{boundary}--\r\n").encode()
+    body = whole[: len(whole) - len(f"\r\n--{boundary}--\r\n") - cut]
+    r = client.post("/api/ingest", content=body,
+                    headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 400 and r.json()["code"] == "E001" and "cut short" in r.json()["error"]
+    assert client.get("/api/ingest").json()["recent"] == []
+    # the whole body is accepted
+    r = client.post("/api/ingest", content=whole, headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 202
+
+
 def test_request_size_and_file_count_caps(client, monkeypatch):
     client.app.state.max_request_bytes = 2000
     r = upload(client, [("big.txt", b"x" * 3000)])
@@ -273,6 +288,20 @@ def test_interrupted_job_is_marked_failed_and_cleaned_up(client, monkeypatch):
     # the worker survives: the next job runs
     monkeypatch.undo()
     assert wait_job(client, upload(client, [("ok.txt", b"")]).json()["id"])["state"] == "done"
+
+
+def test_a_database_error_shows_no_sql_or_text(client, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    def refused(ledger, paths, **kw):  # type: ignore[no-untyped-def]
+        raise DataError("INSERT INTO documents (text) VALUES (%(text)s)", {"text": "secret words"},
+                        ValueError("PostgreSQL text fields cannot contain NUL (0x00) bytes"))
+
+    monkeypatch.setattr(api, "ingest", refused)
+    job = wait_job(client, upload(client, [("nul.txt", b"secret words")]).json()["id"])
+    assert job["state"] == "failed" and job["error"].startswith("[E204]") and "NUL" in job["error"]
+    page = client.get(job["url"]).text
+    assert "INSERT" not in page and "secret words" not in page and "INSERT" not in job["error"]
 
 
 def test_second_job_queues_behind_the_first(client, monkeypatch):

@@ -27,7 +27,7 @@ from counterclaim.ledger.models import (
 from counterclaim.ledger.store import Ledger
 from counterclaim.records import describe_figure
 
-SCHEMA = 1
+SCHEMA = 2  # 2: NUL and other C0 controls removed in normalisation (see the README's changelog)
 KINDS = ("document", "entity", "mention", "attribution", "claim", "quantity", "relation")
 PLURALS = {"document": "documents", "entity": "entities", "mention": "mentions", "attribution": "attributions",
            "claim": "claims", "quantity": "quantities", "relation": "relations"}

@@ -9,22 +9,40 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _TRAILING_SPACES = re.compile(r"[ \t]+$", re.MULTILINE)
+# NUL and the other C0 control characters except tab and newline (a lone carriage return included).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f]")
+
+
+def strip_controls(value: str) -> str:
+    """``value`` without NUL and the other C0 control characters except tab and newline."""
+    return _CONTROLS.sub("", value)
 
 
 def normalize_text(text: str) -> str:
     """Normalise text exactly as the ledger contract says, so offsets never move.
 
-    Unicode NFC, ``\\r\\n`` to ``\\n``, spaces and tabs at the end of every line
-    stripped; nothing else (leading blank lines, inner spacing and a lone ``\\r``
-    are kept). Idempotent: stripping can make a new ``\r\n`` (``"\r \n"``),
-    so the two steps repeat until nothing changes.
+    ``\\r\\n`` to ``\\n``, NUL and the other C0 control characters except tab and
+    newline removed (a lone ``\\r`` too), Unicode NFC, spaces and tabs at the end of
+    every line stripped; nothing else (leading blank lines and inner spacing are kept).
+    Idempotent: the steps repeat until nothing changes.
     """
-    text = unicodedata.normalize("NFC", text)
     while True:
-        done = _TRAILING_SPACES.sub("", text.replace("\r\n", "\n"))
+        done = strip_controls(text.replace("\r\n", "\n"))
+        done = _TRAILING_SPACES.sub("", unicodedata.normalize("NFC", done))
         if done == text:
             return done
         text = done
+
+
+def _strip_json(value: Any) -> Any:
+    """A JSON-like value with control characters removed from every string in it (keys included)."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {_strip_json(k): _strip_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strip_json(v) for v in value]
+    return value
 
 
 def sha256_text(text: str) -> str:
@@ -55,6 +73,13 @@ class Document:
 
     def __post_init__(self) -> None:
         self.text = normalize_text(self.text)
+        # Metadata obeys the same rule as the text (PostgreSQL refuses NUL in any text column).
+        for name in ("title", "published", "dateline", "outlet", "url", "doc_type", "language"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, strip_controls(value))
+        self.meta = _strip_json(self.meta)
+
 
     @property
     def sha256(self) -> str:

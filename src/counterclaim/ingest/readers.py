@@ -6,9 +6,11 @@ import codecs
 import contextlib
 import io
 import json
+import logging
 import os
 import re
 import stat
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -58,7 +60,7 @@ def iter_input_files(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[
     """Expand files and directories into ``(path, display_path)`` pairs.
 
     Directories are walked recursively in sorted order, skipping names that
-    start with ``.``. ``display_path`` is the path as given, joined with the
+    start with ``.`` and symbolic links that lead out of the directory given. ``display_path`` is the path as given, joined with the
     relative part for files found inside a directory.
 
     Args:
@@ -76,10 +78,30 @@ def iter_input_files(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[
     if missing:
         one = missing[0] if len(missing) == 1 else None
         raise UsageError(f"no such file or directory: {', '.join(missing)}", code="E002", path=one)
-    return (pair for shown in given for pair in _walk(Path(shown), shown, set()))
+    return (pair for shown in given for pair in _walk(Path(shown), shown, set(), _root(shown)))
 
 
-def _walk(path: Path, shown: str, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str]]:
+def _root(shown: str) -> Path | None:
+    """The real location of a directory argument (symbolic links inside it must stay under it)."""
+    try:
+        return Path(shown).resolve(strict=True) if Path(shown).is_dir() else None
+    except OSError:
+        return None
+
+
+def _inside(path: Path, root: Path | None) -> bool:
+    """Whether a file or folder found while walking ``root`` really lies under it (links resolved)."""
+    if root is None or not path.is_symlink():
+        return True
+    try:
+        return path.resolve(strict=True).is_relative_to(root)
+    except (OSError, RuntimeError):  # a broken link or a loop: read_file names it
+        return True
+
+
+def _walk(path: Path, shown: str, seen: set[tuple[int, int]], root: Path | None) -> Iterator[tuple[Path, str]]:
+    if not _inside(path, root):
+        return  # a symbolic link out of the given folder (``up -> ..``) is not followed
     if not path.is_dir():
         yield path, shown
         return
@@ -94,7 +116,7 @@ def _walk(path: Path, shown: str, seen: set[tuple[int, int]]) -> Iterator[tuple[
         yield path, shown
         return
     for entry in entries:
-        yield from _walk(Path(entry.path), os.path.join(shown, entry.name), seen)
+        yield from _walk(Path(entry.path), os.path.join(shown, entry.name), seen, root)
 
 
 def read_file(
@@ -304,7 +326,42 @@ def _clean(value: Any) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
+class _PdfNotes(logging.Handler):
+    """pypdf's warnings about a damaged file ("incorrect startxref pointer"), kept for the document's meta
+    (per thread) instead of reaching a terminal."""
+
+    local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        notes = getattr(self.local, "notes", None)
+        with contextlib.suppress(Exception):
+            if notes is not None and len(notes) < 20 and (msg := record.getMessage().strip()) not in notes:
+                notes.append(msg)
+
+
+_PYPDF_LOG = logging.getLogger("pypdf")
+_PYPDF_LOG.addHandler(_PdfNotes(logging.WARNING))
+_PYPDF_LOG.propagate = False
+
+
+@contextlib.contextmanager
+def _pypdf_warnings() -> Iterator[list[str]]:
+    _PdfNotes.local.notes = notes = []
+    try:
+        yield notes
+    finally:
+        _PdfNotes.local.notes = None
+
+
 def _read_pdf(data: bytes, shown: str) -> Document:
+    with _pypdf_warnings() as notes:
+        doc = _read_pdf_quietly(data, shown)
+    if notes:
+        doc.meta["pdf_warnings"] = list(notes)
+    return doc
+
+
+def _read_pdf_quietly(data: bytes, shown: str) -> Document:
     from pypdf import PasswordType, PdfReader
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -383,7 +440,8 @@ def _jsonl_document(line: str | IngestError, shown: str, lineno: int) -> Documen
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise _err(f"invalid JSON ({exc.msg} at column {exc.colno})", "E107") from None
+        # json's own messages may end in "at" ("Unterminated string starting at"): say it once
+        raise _err(f"invalid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}", "E107") from None
     if not isinstance(record, dict):
         raise _err(f"not a JSON object (got {type(record).__name__})", "E107")
     return document_from_record(record, f"{shown}:{lineno}", {"reader": "jsonl", "line": lineno})

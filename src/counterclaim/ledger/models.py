@@ -29,6 +29,8 @@ class DocumentRow(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     asserter_id: Mapped[str | None] = mapped_column(ForeignKey("entities.id"))
     analyzed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # True once the document's cross-document links are stored (an interrupted link leaves it False).
+    linked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     analyzer: Mapped[str | None] = mapped_column(String(200))
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     why: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

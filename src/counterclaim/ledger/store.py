@@ -9,6 +9,7 @@ transaction with all its analysis: a crash leaves it wholly in or wholly out.
 from __future__ import annotations
 
 from collections.abc import Iterator
+import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, func, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from counterclaim.errors import LedgerError
@@ -39,6 +40,10 @@ from counterclaim.ledger.models import (
 from counterclaim.records import Analysis, EntityLink, EntityRecord, RelationRecord
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 120_000  # how long a SQLite writer waits for another one
+WRITE_OPTION = "counterclaim_write"  # execution option marking a writing transaction
+# PostgreSQL advisory lock keys (any two bigints unlikely to clash with another application's).
+PG_MIGRATE_LOCK, PG_LINK_LOCK = 0x63636D6967, 0x63636C6E6B
 # Per-document analysis rows, replaced together when a document is analysed again.
 ANALYSIS_TABLES = (MentionRow, QuantityRow, AttributionRow, ClaimRow)
 
@@ -51,12 +56,21 @@ def database_url(db: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # The driver's own transaction handling is turned off: _sqlite_begin says BEGIN itself, so
+    # DDL is transactional too and a writer can take the write lock first (BEGIN IMMEDIATE).
+    dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
+
+
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    """Writers take SQLite's write lock when their transaction starts (another writer waits for
+    it, up to the busy timeout), so what they read before writing cannot change under them."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
 
 
 def _alembic_config() -> Config:
@@ -84,7 +98,10 @@ class Ledger:
             raise LedgerError(f"cannot use database {db!r}: {exc}", code="E201") from exc
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
         try:
             self._migrate()
         except LedgerError:
@@ -96,7 +113,12 @@ class Ledger:
     def _migrate(self) -> None:
         cfg = _alembic_config()
         head = ScriptDirectory.from_config(cfg).get_current_head()
-        with self.engine.begin() as conn:
+        # One process migrates at a time: on SQLite the write lock (BEGIN IMMEDIATE), on PostgreSQL
+        # a transaction-scoped advisory lock; DDL is transactional on both, so the other waits and
+        # then finds the schema at head.
+        with self._writer.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_MIGRATE_LOCK})
             current = MigrationContext.configure(conn).get_current_revision()
             known = {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
             if current is not None and current not in known:
@@ -118,6 +140,43 @@ class Ledger:
         with self._sessions.begin() as s:
             yield s
 
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session for a write that reads first: on SQLite it holds the write lock from its start."""
+        with self._write_sessions.begin() as s:
+            yield s
+
+    @contextmanager
+    def link_lock(self) -> Iterator[None]:
+        """Held while linking: one linker per ledger at a time, across processes; the others wait.
+
+        PostgreSQL: a session-level advisory lock on a connection of its own. SQLite: an exclusive
+        ``flock`` on ``<ledger file>-link.lock`` (released by the kernel if the process dies).
+        """
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_LINK_LOCK})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_LINK_LOCK})
+                    conn.commit()
+            return
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            with _LOCAL_LINK_LOCK:
+                yield
+            return
+        import fcntl
+
+        with open(f"{database}-link.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     # -- documents --------------------------------------------------------------
     def has_sha256(self, sha256: str) -> bool:
         with self._sessions() as s:
@@ -126,11 +185,33 @@ class Ledger:
     def add_document(self, doc: Document, analysis: Analysis | None, *, analyzer: str | None = None) -> bool:
         """Store a document and its analysis in one transaction.
 
+        Another process may write the same document or entities at the same time: a document
+        it stored first is a duplicate here (False), and entity rows are written conflict-safe.
+
         Returns:
             False when a document with the same text was already in the ledger
             (nothing is written), True when it was added.
+
+        Raises:
+            LedgerError: E204 when the database refuses the write (the document is not stored).
         """
-        with self.session() as s:
+        for attempt in range(3):
+            try:
+                return self._add_document(doc, analysis, analyzer)
+            except IntegrityError as exc:  # a concurrent writer got there first
+                if self.has_sha256(doc.sha256):
+                    return False
+                if attempt == 2:
+                    raise LedgerError(f"the ledger refused the document: {_short(exc)}", code="E204") from None
+            except OperationalError as exc:  # a deadlock or a lock wait that timed out: try again
+                if attempt == 2:
+                    raise LedgerError(f"the ledger refused the document: {_short(exc)}", code="E204") from None
+            except SQLAlchemyError as exc:
+                raise LedgerError(f"the ledger refused the document: {_short(exc)}", code="E204") from None
+        raise AssertionError("unreachable")
+
+    def _add_document(self, doc: Document, analysis: Analysis | None, analyzer: str | None) -> bool:
+        with self.write_session() as s:
             if s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == doc.sha256)):
                 return False
             row = DocumentRow(
@@ -146,6 +227,7 @@ class Ledger:
                 doc_type=doc.doc_type or "other",
                 language=_fit(doc.language, 16),
                 analyzed=False,
+                linked=False,
                 meta=doc.meta,
                 why=dict(doc.why),
                 ingested_at=datetime.now(UTC).replace(tzinfo=None),
@@ -157,8 +239,8 @@ class Ledger:
         return True
 
     def replace_analysis(self, doc_id: str, analysis: Analysis, *, analyzer: str | None = None) -> None:
-        """Replace one document's analysis (mentions, asserter) in one transaction."""
-        with self.session() as s:
+        """Replace one document's analysis (mentions, asserter) in one transaction; it is then unlinked."""
+        with self.write_session() as s:
             row = s.get(DocumentRow, doc_id)
             if row is None:
                 raise LedgerError(f"no document {doc_id!r} in the ledger", code="E203")
@@ -180,6 +262,7 @@ class Ledger:
         row.asserter_id = analysis.asserter
         row.why = {**(row.why or {}), **analysis.why}
         row.analyzed = True
+        row.linked = False
         row.analyzer = _fit(analyzer, 200)
 
     @staticmethod
@@ -216,28 +299,39 @@ class Ledger:
 
     @staticmethod
     def _upsert_entities(s: Session, analysis: Analysis) -> None:
-        """Add the document's entities and any aliases/roles the ledger lacks (two reads per 500 entities)."""
-        keys = sorted({e.id for e in analysis.entities})
-        existing: dict[str, EntityRow] = {}
-        have: set[tuple[str, str, str]] = set()
+        """Add the document's entities and any aliases/roles the ledger lacks.
+
+        Conflict-safe (``INSERT … ON CONFLICT DO NOTHING``, rows in sorted order so two writers
+        never wait on each other in a cycle): another transaction may add the same entity at once.
+        """
+        wanted: dict[str, EntityRecord] = {}
+        for ent in analysis.entities:
+            best = wanted.get(ent.id)
+            if best is None or _name_order(ent.name) < _name_order(best.name):
+                wanted[ent.id] = ent
+        if not wanted:
+            return
+        keys = sorted(wanted)
+        insert = _insert_ignoring_conflicts(s)
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
-            existing.update((e.id, e) for e in s.scalars(select(EntityRow).where(EntityRow.id.in_(chunk))))
-            have.update(tuple(r) for r in s.execute(  # type: ignore[misc]
-                select(AliasRow.entity_id, AliasRow.alias, AliasRow.kind).where(AliasRow.entity_id.in_(chunk))))
-        for ent in analysis.entities:
-            row = existing.get(ent.id)
-            if row is None:
-                row = existing[ent.id] = EntityRow(id=ent.id, name=ent.name, type=ent.type)
-                s.add(row)
-            elif _name_order(ent.name) < _name_order(row.name):
-                row.name = ent.name  # the same canonical name whatever order documents came in
-            wanted = {(ent.id, a[:500], "name") for a in (ent.name, *ent.aliases)}
-            wanted |= {(ent.id, r[:500], "role") for r in ent.roles}
-            for key, alias, kind in sorted(wanted - have):
-                s.add(AliasRow(entity_id=key, alias=alias, kind=kind))
-            have |= wanted
-        s.flush()
+            s.execute(insert(EntityRow.__table__), [
+                {"id": k, "name": wanted[k].name, "type": wanted[k].type} for k in chunk])
+            # the same canonical name whatever order documents came in: the fullest form wins
+            for key, name in sorted(s.execute(select(EntityRow.id, EntityRow.name).where(EntityRow.id.in_(chunk)))):
+                if _name_order(wanted[key].name) < _name_order(name):
+                    s.execute(EntityRow.__table__.update().where(EntityRow.id == key).values(name=wanted[key].name))
+        aliases = sorted({(ent.id, a[:500], "name") for ent in analysis.entities for a in (ent.name, *ent.aliases)}
+                         | {(ent.id, r[:500], "role") for ent in analysis.entities for r in ent.roles})
+        for i in range(0, len(aliases), 500):
+            s.execute(insert(AliasRow.__table__), [
+                {"entity_id": k, "alias": a, "kind": kind} for k, a, kind in aliases[i:i + 500]])
+
+    def link_state(self) -> tuple[set[str], set[str]]:
+        """Ids of every document, and of the analysed ones whose links are not stored yet."""
+        with self._sessions() as s:
+            rows = s.execute(select(DocumentRow.id, DocumentRow.analyzed, DocumentRow.linked)).all()
+        return {r.id for r in rows}, {r.id for r in rows if r.analyzed and not r.linked}
 
     def documents(self, *, analyzed: bool | None = None) -> list[DocumentRow]:
         with self._sessions() as s:
@@ -248,17 +342,34 @@ class Ledger:
 
     def write_links(self, links: list[EntityLink], relations: list[RelationRecord], *, replace: bool,
                     new_entities: list[EntityRecord] = (),  # type: ignore[assignment]
-                    derived: dict[str, dict[str, Any]] | None = None, stale_docs: set[str] = frozenset()
-                    ) -> None:
+                    derived: dict[str, dict[str, Any]] | None = None, stale_docs: set[str] = frozenset(),
+                    linked: set[str] | frozenset[str] = frozenset()) -> None:
         """Store entity merges and relations in one transaction (``replace`` drops all earlier ones first).
 
         ``new_entities`` are entities the links refer to that no document names (a WORK answered
         by a document but not in the ledger, an incident); ``derived`` holds their fields
         (``attrs``) by id. Entities derived by an earlier run (incidents, and on ``replace`` works
         too) are dropped first, and so are the relations touching ``stale_docs``' items (the
-        documents whose incidents an incremental run recomputed).
+        documents whose incidents an incremental run recomputed). The documents in ``linked`` are
+        marked linked in the same transaction.
+
+        Raises:
+            LedgerError: E204 when the database refuses the write (nothing is written).
         """
-        with self.session() as s:
+        try:
+            self._write_links(links, relations, replace=replace, new_entities=new_entities, derived=derived,
+                              stale_docs=stale_docs, linked=linked)
+        except SQLAlchemyError as exc:
+            raise LedgerError(f"the ledger refused the links: {_short(exc)}", code="E204") from None
+
+    def _write_links(self, links: list[EntityLink], relations: list[RelationRecord], *, replace: bool,
+                     new_entities: list[EntityRecord], derived: dict[str, dict[str, Any]] | None,
+                     stale_docs: set[str] | frozenset[str], linked: set[str] | frozenset[str]) -> None:
+        with self.write_session() as s:
+            done = sorted(linked)
+            for i in range(0, len(done), 500):
+                s.execute(DocumentRow.__table__.update().where(DocumentRow.id.in_(done[i:i + 500]))
+                          .values(linked=True))
             if replace:
                 s.execute(EntityLinkRow.__table__.delete())
                 s.execute(RelationRow.__table__.delete())
@@ -314,11 +425,18 @@ class Ledger:
     # -- corrections --------------------------------------------------------------
     def add_correction(self, **fields: Any) -> int:
         """Store one correction (fields of :class:`CorrectionRow`); returns its id."""
-        with self.session() as s:
+        with self.write_session() as s:
             row = CorrectionRow(created_at=datetime.now(UTC).replace(tzinfo=None), **fields)
             s.add(row)
             s.flush()
             return row.id
+
+    def add_corrections(self, many: list[dict[str, Any]]) -> int:
+        """Store several corrections in one transaction (all or none); returns how many."""
+        with self.write_session() as s:
+            now = datetime.now(UTC).replace(tzinfo=None)
+            s.add_all([CorrectionRow(created_at=now, **fields) for fields in many])
+        return len(many)
 
     def corrections(self, *, doc_id: str | None = None, kinds: tuple[str, ...] | None = None,
                     item_ids: set[str] | None = None) -> list[CorrectionRow]:
@@ -388,6 +506,21 @@ class Ledger:
     def ping(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+
+
+_LOCAL_LINK_LOCK = threading.Lock()
+
+
+def _insert_ignoring_conflicts(s: Session) -> Any:
+    """The dialect's ``insert`` whose rows are skipped when their key exists (SQLite, PostgreSQL)."""
+    name = s.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return lambda table: pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return lambda table: sqlite_insert(table).on_conflict_do_nothing()
 
 
 def _fit(value: str | None, size: int) -> str | None:

@@ -88,6 +88,27 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
+class HeadAsGet:
+    """Answer ``HEAD`` wherever ``GET`` is answered: the same status and headers, no body (RFC 9110 9.3.2)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Any) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body"):
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 def create_app(db: str, *, read_only: bool = False, max_upload_bytes: int = DEFAULT_MAX_UPLOAD) -> FastAPI:
     """The web reader over the ledger at ``db`` (a path or SQLAlchemy URL).
 
@@ -109,6 +130,7 @@ def create_app(db: str, *, read_only: bool = False, max_upload_bytes: int = DEFA
     app.state.read_only = read_only
     app.state.max_upload_bytes = max_upload_bytes
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (pages, boards, review, uploads):
         app.include_router(module.router)

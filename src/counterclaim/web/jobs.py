@@ -211,8 +211,7 @@ class JobRegistry:
             log.exception("ingest job %s failed", job.id)
             with self._lock:
                 job.state = "failed"
-                job.error = (f"[{exc.code}] {exc.message}" if isinstance(exc, CounterclaimError)
-                             else f"the ingest stopped: {type(exc).__name__}: {exc}")
+                job.error = _job_error(exc)
                 for f in job.files:
                     if f.status in ("waiting", "analysing"):
                         f.status = "not processed"
@@ -241,14 +240,27 @@ class JobRegistry:
             with self._lock:
                 f.settle()
                 job.done += 1
-        if new_docs:
+        def linking(_n: int) -> None:
             with self._lock:
                 job.current = "linking the new documents to the ledger"
-            api.link(self.ledger, new_docs=new_docs)
+
+        api.link(self.ledger, new_docs=new_docs, on_start=linking)  # also any an interrupted run left unlinked
 
     def _mark(self, f: FileJob, status: str) -> None:
         with self._lock:
             f.status = status
+
+
+def _job_error(exc: BaseException) -> str:
+    """What a job page says about the exception that stopped it: never a SQL statement or document text."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(exc, CounterclaimError):
+        return f"[{exc.code}] {exc.message}"
+    if isinstance(exc, SQLAlchemyError):
+        lines = str(getattr(exc, "orig", None) or type(exc).__name__).strip().splitlines()
+        return f"[E204] the ledger refused a write: {lines[0] if lines else type(exc).__name__}"
+    return f"the ingest stopped: {type(exc).__name__}: {exc}"
 
 
 _REGISTRIES_LOCK = threading.Lock()

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from counterclaim import corrections as corr
 from counterclaim import labelstudio
@@ -127,7 +128,8 @@ async def labelstudio_upload(request: Request) -> Response:
     cap = int(request.app.state.max_upload_bytes)
     try:
         data = await _read_upload(request, cap)
-        report = labelstudio.import_file(ledger_of(request), data)
+        # parsing, checking and writing a large export takes seconds: not on the event loop
+        report = await run_in_threadpool(labelstudio.import_file, ledger_of(request), data)
     except CorrectionError as exc:
         status = 413 if "larger than" in exc.message else 400
         if wants_json(request):

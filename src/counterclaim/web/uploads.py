@@ -97,12 +97,16 @@ class _Receiver:
         self._current: FileJob | None = None
         self._handle: BinaryIO | None = None
         self._field_bytes = 0
+        self.complete = False  # the closing boundary was seen
 
     def callbacks(self) -> dict[str, Any]:
         return {"on_part_begin": self.on_part_begin, "on_part_data": self.on_part_data,
                 "on_part_end": self.on_part_end, "on_header_field": self.on_header_field,
                 "on_header_value": self.on_header_value, "on_header_end": self.on_header_end,
-                "on_headers_finished": self.on_headers_finished}
+                "on_headers_finished": self.on_headers_finished, "on_end": self.on_end}
+
+    def on_end(self) -> None:
+        self.complete = True
 
     def on_part_begin(self) -> None:
         self._disposition, self._current, self._handle, self._field_bytes = b"", None, None, 0
@@ -220,6 +224,9 @@ async def receive_upload(request: Request) -> dict[str, Any]:
             parser.write(chunk)
         parser.finalize()
         receiver.close()
+        if not receiver.complete:  # the parser does not check it: a cut body must not pass for a whole file
+            raise UsageError("the upload was cut short (no closing multipart boundary); nothing was stored: "
+                             "send the files again", code="E001")
         if not receiver.files:
             raise UsageError("no file was sent: choose one or more files", code="E001")
         return registry_of(request.app).submit(receiver.files, tempdir, max_bytes=max_bytes)
