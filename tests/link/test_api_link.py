@@ -20,15 +20,34 @@ def _links(rows: list[dict]) -> tuple[list, list]:
     return entities, relations
 
 
+# Two answers to two different "2024 report"s: a WORK's identity includes its author.
+WORKS_SHARING_A_NAME = {
+    "x1_mod.txt": "STATEMENT of the Ministry of Defence, 3 March 2024.\n\nThe Ministry of Defence rejects the "
+                  "biased 2024 report published by Amnesty International about the shelling of the port.",
+    "x2_interior.txt": "STATEMENT of the Ministry of the Interior, 4 March 2024.\n\nThe Ministry of the Interior "
+                       "categorically rejects the false 2024 report published by Human Rights Watch on detentions.",
+}
+
+
 def test_incremental_linking_equals_a_full_relink(tmp_path, seed_paths):
+    """Seeds and two works sharing a name, ingested one at a time: the export is byte-identical after relink."""
+    extra = []
+    for name, text in WORKS_SHARING_A_NAME.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        extra.append(tmp_path / name)
     one_by_one = open_ledger(str(tmp_path / "inc.db"))
-    for prefix in sorted(seed_paths):
-        ingest(one_by_one, [seed_paths[prefix]], link_after=True)
+    for path in [seed_paths[p] for p in sorted(seed_paths)] + extra:
+        ingest(one_by_one, [path], link_after=True)
     incremental = _export(one_by_one)
     link(one_by_one)  # rebuild from scratch
     rebuilt = _export(one_by_one)
     assert _links(incremental) == _links(rebuilt)
+    assert incremental == rebuilt
     assert any(r["kind"] == "relation" for r in rebuilt)
+    works = {r["id"]: r for r in rebuilt if r["kind"] == "entity" and r["type"] == "WORK"}
+    authors = {r["author"] for r in works.values()}
+    assert {"ORG:amnesty-international", "ORG:human-rights-watch"} <= authors, works
+    assert len({r["name"] for r in works.values()}) == len(works)  # named for whose work it is
 
 
 def test_relink_is_idempotent_and_mentions_point_to_canonical_entities(tmp_path, seed_paths):

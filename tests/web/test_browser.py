@@ -156,13 +156,28 @@ def test_hostile_document_renders_inert(server, page):
     assert page.problems == []  # no alert() dialog, no script error
 
 
-@pytest.mark.parametrize("path", ["/", "/search?q=Khojaly", "/claims", "/figures", "/corrections", "/ingest", "/docs"])
+@pytest.mark.parametrize("path", ["/", "/search?q=Khojaly", "/claims", "/figures", "/incidents", "/corrections",
+                                  "/ingest", "/docs"])
 def test_pages_load_without_script_or_csp_errors(server, page, path):
     base, _ids = server
     response = page.goto(base + path)
     assert response is not None and response.status == 200
     page.wait_for_load_state("networkidle")
     assert page.locator("main h1, main h2").count() >= 1
+    assert page.problems == []
+
+
+def test_the_incident_page_from_a_document(server, page):
+    """The document says what it reports on; the incident page puts each side's claims and figures together."""
+    base, ids = server
+    page.goto(f"{base}/documents/{ids['003']}")
+    page.locator(".reports-on a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.startswith(f"{base}/incidents/EVENT:incident-")
+    assert "Khojaly" in page.locator("h1").inner_text()
+    assert page.locator(".incident-side").count() >= 1
+    assert page.locator("#figures svg.chart, #figures table.figures").count() >= 1
+    assert page.locator("#figures .badge.part").count() >= 1  # '63 children' is part of 613
     assert page.problems == []
 
 

@@ -140,15 +140,6 @@ def entity_rows(s: Any, canon: dict[str, str], ids: set[str] | None = None) -> I
         yield {**row, **(e.attrs or {})}  # a WORK's author; an incident's place, dates, parties
 
 
-def incident_map(s: Any) -> dict[str, str]:
-    """Quantity id -> the incident (EVENT entity) the linker put it in."""
-    out: dict[str, str] = {}
-    for e in s.scalars(select(EntityRow).where(EntityRow.type == "EVENT").where(EntityRow.attrs.is_not(None))):
-        for q in (e.attrs or {}).get("quantities") or ():
-            out[q] = e.id
-    return out
-
-
 def iter_rows(ledger: Ledger, *, resolve: bool = True, corrections: bool = True) -> Iterator[dict[str, Any]]:
     """Yield every contract row of the ledger, meta line first.
 
@@ -176,13 +167,9 @@ def _iter_body(ledger: Ledger, canon: dict[str, str]) -> Iterator[dict[str, Any]
         for d in s.scalars(select(DocumentRow).order_by(DocumentRow.id)).yield_per(200):
             yield resolve_ids(document_row(d), canon)
         yield from entity_rows(s, canon)
-        incident_of = incident_map(s)
         for _kind, model, build, order in PER_DOCUMENT:
             for row in s.scalars(select(model).order_by(model.doc_id, *order)).yield_per(1000):
-                out = build(row)
-                if out["kind"] == "quantity" and out["event"] is None:
-                    out["event"] = incident_of.get(out["id"])
-                yield resolve_ids(out, canon)
+                yield resolve_ids(build(row), canon)
         for r in s.scalars(select(RelationRow).order_by(RelationRow.type, RelationRow.a, RelationRow.b)):
             yield resolve_ids(relation_row(r), canon)
 

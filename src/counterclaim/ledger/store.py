@@ -79,6 +79,9 @@ def _alembic_config() -> Config:
     return cfg
 
 
+INCIDENT_PREFIX = "EVENT:incident-"  # ids of the incidents the linker derives (counterclaim.link.incidents)
+
+
 class Ledger:
     """A ledger database, migrated to the current schema on open.
 
@@ -400,11 +403,24 @@ class Ledger:
                 row = s.get(EntityRow, key)
                 if row is not None:
                     row.attrs = attrs
+            if derived is not None:
+                self._point_figures_at_incidents(s, derived)
             for link in links:
                 s.merge(EntityLinkRow(entity_id=link.entity, canonical_id=link.canonical, score=link.score,
                                       evidence=link.evidence))
             for r in relations:
                 s.merge(RelationRow(id=r.id, type=r.type, a=r.a, b=r.b, score=r.score, evidence=r.evidence))
+
+    @staticmethod
+    def _point_figures_at_incidents(s: Session, derived: dict[str, dict[str, Any]]) -> None:
+        """A figure the text tied to no event gets the incident the linker put it in (``quantity.event``)."""
+        s.execute(QuantityRow.__table__.update().where(QuantityRow.event_id.startswith(INCIDENT_PREFIX))
+                  .values(event_id=None))
+        for key, attrs in sorted(derived.items()):
+            ids = sorted(attrs.get("quantities") or ()) if attrs.get("incident_type") else []
+            for i in range(0, len(ids), 500):
+                s.execute(QuantityRow.__table__.update().where(QuantityRow.id.in_(ids[i:i + 500]))
+                          .where(QuantityRow.event_id.is_(None)).values(event_id=key))
 
     def canonical_map(self) -> dict[str, str]:
         """Merged entity id → the canonical id it is shown as (merges an analyst rejected are left out)."""

@@ -17,6 +17,7 @@ from counterclaim.resources import load_json, load_jsonl
 
 DATA_FILE = "relations.json"
 PLACE_TYPES = ("EVENT", "LOC", "GPE")
+INCIDENT_PREFIX = "EVENT:incident-"
 CONTEXT_CHARS = 150  # window around a quantity that has no claim
 
 
@@ -140,7 +141,7 @@ class Corpus:
                 doc_text = self.docs.get(r["doc"], {}).get("text", "")
                 lo, hi = max(0, r["start"] - CONTEXT_CHARS), r["end"] + CONTEXT_CHARS
                 ctx, text = self.entities_in(r["doc"], lo, hi), doc_text[lo:hi]
-            if r.get("event"):
+            if r.get("event") and not str(r["event"]).startswith(INCIDENT_PREFIX):  # not an earlier run's incident
                 ctx.add(self.c(r["event"]) or r["event"])
             self.qtys.append(Qty(r, r["doc"], counted_group(r.get("counted") or "people"),
                                  ctx, text, cl.id if cl else None))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from counterclaim.link.corpus import Corpus, countries, data, gazetteer, phrase_pattern
+from counterclaim.link.corpus import INCIDENT_PREFIX, Corpus, countries, data, gazetteer, phrase_pattern
 from counterclaim.resources import slug
 
 SLACK_DAYS = 14  # two day-precise dates this far apart may be one event (reports lag, nights span two days)
@@ -361,9 +361,9 @@ def _incident(corpus: Corpus, group: list[_Anchor], used: set[str]) -> Incident:
     docs = sorted({a.doc for a in group})
     pname = corpus.name(place) if place else None
     base = slug(" ".join(x for x in (pname or f"document {docs[0][:8]}", date or "undated") if x))
-    iid, n = f"EVENT:incident-{base}", 2
+    iid, n = f"{INCIDENT_PREFIX}{base}", 2
     while iid in used:
-        iid, n = f"EVENT:incident-{base}-{n}", n + 1
+        iid, n = f"{INCIDENT_PREFIX}{base}-{n}", n + 1
     used.add(iid)
     name = f"{kind} in {pname}" if pname else kind
     if date:

@@ -130,6 +130,7 @@ def document_page(ledger: Ledger, key: str) -> dict[str, Any]:
         LedgerError: E203 for an unknown (or ambiguous) document.
     """
     from counterclaim.export.rows import document_view
+    from counterclaim.query.incidents import incidents_of_document
 
     doc_id = resolve_document(ledger, key)
     view = document_view(ledger, doc_id, corrections="annotate")
@@ -177,6 +178,7 @@ def document_page(ledger: Ledger, key: str) -> dict[str, Any]:
         "relations_cut": {t: n for t, n in totals.items() if n > shown.get(t, 0)},
         "categories": list(CATEGORIES),
         "claim_types": list(CLAIM_TYPES),
+        "incidents": incidents_of_document(ledger, doc_id),
     }
 
 

@@ -45,8 +45,12 @@ def overview(ledger: Ledger) -> dict[str, Any]:
             select(DocumentRow.outlet, func.count().label("n")).group_by(DocumentRow.outlet)
             .order_by(func.count().desc(), DocumentRow.outlet))]
         latest = _listing(s, canon, limit=LATEST, offset=0)
+    from counterclaim.query.incidents import incidents_list
+
+    incidents = incidents_list(ledger)
     return {"counts": counts, "published": {"first": first, "last": last}, "asserters": asserters,
-            "doc_types": doc_types, "outlets": outlets, "latest": latest}
+            "doc_types": doc_types, "outlets": outlets, "latest": latest,
+            "incidents": {"total": incidents["total"], "top": incidents["incidents"][:LATEST]}}
 
 
 def _listing(s: Any, canon: dict[str, str], *, limit: int, offset: int) -> list[dict[str, Any]]:

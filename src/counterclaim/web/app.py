@@ -118,7 +118,7 @@ def create_app(db: str, *, read_only: bool = False, max_upload_bytes: int = DEFA
         max_upload_bytes: the largest file the ingest page accepts.
     """
     from counterclaim.api import open_ledger
-    from counterclaim.web import boards, pages, review, uploads
+    from counterclaim.web import boards, incidents, pages, review, uploads
 
     app = FastAPI(title="counterclaim", version=__version__,
                   description="Read, check and correct a counterclaim ledger. Every HTML page has a JSON "
@@ -132,7 +132,7 @@ def create_app(db: str, *, read_only: bool = False, max_upload_bytes: int = DEFA
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (pages, boards, review, uploads):
+    for module in (pages, boards, incidents, review, uploads):
         app.include_router(module.router)
 
     @app.exception_handler(CounterclaimError)
