@@ -103,7 +103,8 @@ def figure_relations(corpus: Corpus, assign: dict[str, str], new_docs: set[str] 
             inc = "conflict"  # missing-person tallies span a war, not one incident
         if inc is None:
             continue
-        blocks[(inc, cat, subgroup(q), _group(q), scope(q))].append(q)
+        scp = "conflict" if inc == "conflict" else scope(q)  # a war's tally: 'since the war' or 'during it'
+        blocks[(inc, cat, subgroup(q), _group(q), scp)].append(q)
     out: list[RelationRecord] = []
     for key, items in sorted(blocks.items()):
         items.sort(key=lambda q: (float(q.row["value"]), q.row["id"]))
