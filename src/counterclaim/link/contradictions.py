@@ -90,8 +90,9 @@ def contradiction_relations(corpus: Corpus, assign: dict[str, str], new_docs: se
         shared = sorted((d.context & a.context) - {None})
         pa = _party(corpus, a)
         targets = bool(pa and pa in d.context)
-        charge = sorted(d.terms & a.terms) if assign.get(d.id) != assign.get(a.id) else []  # needed across only
-        score = 0.55 * c + (0.2 if shared else 0.0) + (0.15 if targets else 0.0) + 0.1 + (0.2 if charge else 0.0)
+        charge = sorted(d.terms & a.terms)
+        across = assign.get(d.id) != assign.get(a.id)  # a charge counts only where no incident joins them
+        score = 0.55 * c + (0.2 if shared else 0.0) + (0.15 if targets else 0.0) + 0.1 + (0.2 if charge and across else 0.0)
         if score < THRESHOLD:
             continue
         x, y = corpus.order(d.id, a.id, d.doc, a.doc)

@@ -59,10 +59,15 @@ def _rate() -> re.Pattern[str]:
 
 
 def scope(q: Qty) -> str:
-    """The figure's scope: the extractor's ``scope`` when present, else from cue words in its clause."""
-    given = q.row.get("scope")
-    if given:
-        return str(given)
+    """The figure's scope: incident, cumulative, rate or historical.
+
+    The extractor's ``scope`` decides rate and historical; a cumulative toll needs the cue words of
+    ``cumulative_cues`` in its clause too ('have died', 'since'), so that a toll merely set
+    'during fighting' stays the incident's.
+    """
+    given = str(q.row.get("scope") or "")
+    if given in ("rate", "historical"):
+        return given
     if _rate().search(q.text):
         return "rate"
     return "cumulative" if _cumulative().search(q.text) else "incident"
