@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=500, help="documents to ingest (default 500)")
     ap.add_argument("--sizes", default="100,1000,10000", help="ledger sizes to link (documents)")
+    ap.add_argument("--workers", type=int, default=1, help="analysis processes for the (untimed) ingest")
     args = ap.parse_args(argv)
 
     from counterclaim.api import ingest, link, open_ledger
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         ledger = open_ledger(str(Path(tmp) / "bench.db"))
         t0 = time.perf_counter()
-        report = ingest(ledger, [folder], link_after=False)
+        report = ingest(ledger, [folder], link_after=False, workers=args.workers)
         print(f"ingested {len(report.added)} documents in {time.perf_counter() - t0:.1f} s (not timed below)",
               file=sys.stderr)
         rows = [r for r in iter_rows(ledger, resolve=False) if r["kind"] != "meta"]
@@ -118,10 +119,10 @@ def main(argv: list[str] | None = None) -> int:
             links, relations = link_rows(subset)
             secs = time.perf_counter() - t0
             entry = {"docs": n_docs, "rows": len(subset), "link_rows_s": round(secs, 2), "merges": len(links),
-                     "relations": len(relations)}
+                     "relations": len(relations), "relations_per_doc": round(len(relations) / n_docs, 2)}
             results.append(entry)
             print(f"{n_docs:>6} docs  {len(subset):>8} rows  link_rows {secs:7.2f} s  merges {len(links):>5}  "
-                  f"relations {len(relations):>6}", flush=True)
+                  f"relations {len(relations):>6} ({len(relations) / n_docs:.1f} per document)", flush=True)
         t0 = time.perf_counter()
         link(ledger)
         api_s = time.perf_counter() - t0
