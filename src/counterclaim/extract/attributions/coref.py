@@ -12,8 +12,9 @@ speaker keeps its span with no entity (never a guess).
   'the rights group', 'the SRSG'): a person who holds that role, else an
   organisation whose name or a noun the text put next to it ('the M23 rebel
   group', 'MONUSCO, the UN mission') shares the head noun or a modifier;
-- an indefinite role ('a UN spokesman said', a wire lead's habit) may name the
-  person the next paragraphs introduce with that role;
+- an indefinite role ('a UN spokesman said', a wire lead's habit), or a
+  definite one no one held before, may name the person the next paragraphs
+  introduce with that role;
 - other common nouns ('residents', 'a witness', 'officials') stay anonymous.
 """
 
@@ -72,6 +73,9 @@ def descriptors(ctx: Context) -> dict[str, set[str]]:
         if t.dep_ in ("compound", "amod", "nmod") and h.i > t.i and h.i - t.i <= 3 and h.pos_ == "NOUN":
             words.add(h.lemma_.lower())
             words.update(c.lemma_.lower() for c in h.children if c.dep_ in ("compound", "amod") and c.i > t.i)
+        if t.dep_ == "appos" and h.pos_ == "NOUN":  # 'the rebel group March 23 Movement (M23)'
+            words.add(h.lemma_.lower())
+            words.update(c.lemma_.lower() for c in h.children if c.dep_ in ("compound", "amod"))
         for c in t.children:
             if c.dep_ == "appos" and c.pos_ == "NOUN":
                 words.add(c.lemma_.lower())
@@ -136,7 +140,7 @@ def resolve_description(ctx: Context, span: Span, head: Token, before: int) -> s
                    if key in _role_heads(ctx.entities[e].roles) and not is_role_only(ctx, e)]
         if holders and (definite or det is None):
             return holders[0]
-        if det in ("a", "an"):
+        if det in ("a", "an") or (definite and not holders):  # 'The spokesman said ...' before his name
             return _cataphor(ctx, key, before)
         return None
     if not definite:

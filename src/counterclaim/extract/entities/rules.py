@@ -339,8 +339,9 @@ def _person_after(doc: Doc, role: RoleSpan, person_at: dict[int, str], text: str
         return None
     role_end = doc[role.end - 1].idx + len(doc[role.end - 1])
     j = role.end
-    while j < len(doc) and (doc[j].text in (",", "*", "**") or doc[j].text in role_data()["honorifics"]):
-        j += 1
+    while j < len(doc) and j not in person_at and (
+            doc[j].text in (",", "*", "**") or doc[j].text in role_data()["honorifics"]):
+        j += 1  # 'Army spokesman Maj. Gen. Asif Ghafoor' (the name may start at its rank)
     if j in person_at and doc[j].idx - role_end <= 4 and "\n" not in text[role_end:doc[j].idx]:
         if j < len(doc) - 1 and doc[j + 1].lower_ in ("'s", "’s"):
             return None
