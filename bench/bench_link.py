@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -119,10 +120,11 @@ def main(argv: list[str] | None = None) -> int:
             links, relations = link_rows(subset)
             secs = time.perf_counter() - t0
             entry = {"docs": n_docs, "rows": len(subset), "link_rows_s": round(secs, 2), "merges": len(links),
-                     "relations": len(relations), "relations_per_doc": round(len(relations) / n_docs, 2)}
+                     "relations": len(relations), "relations_per_doc": round(len(relations) / n_docs, 2),
+                     "per_type": dict(sorted(Counter(r.type for r in relations).items()))}
             results.append(entry)
             print(f"{n_docs:>6} docs  {len(subset):>8} rows  link_rows {secs:7.2f} s  merges {len(links):>5}  "
-                  f"relations {len(relations):>6} ({len(relations) / n_docs:.1f} per document)", flush=True)
+                  f"relations {len(relations):>6} ({len(relations) / n_docs:.2f}/doc)", flush=True)
         t0 = time.perf_counter()
         link(ledger)
         api_s = time.perf_counter() - t0
@@ -133,6 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     for r in results[:len(sizes)]:
         r["ratio_to_100"] = round(r["link_rows_s"] / base, 1)
     print("time ratio to 100 documents: " + ", ".join(f"{r['docs']}: {r['ratio_to_100']}x" for r in results[:len(sizes)]))
+    if len(results) >= 2:  # linear growth is a ratio equal to the size ratio
+        for a, b in zip(results, results[1:len(sizes)]):
+            lin = b["docs"] / a["docs"]
+            print(f"{a['docs']} -> {b['docs']}: time x{b['link_rows_s'] / max(a['link_rows_s'], 1e-9):.1f} "
+                  f"(linear x{lin:.0f}), relations/doc {a['relations_per_doc']} -> {b['relations_per_doc']}")
     OUT.mkdir(parents=True, exist_ok=True)
     results.append({"api_link_docs": len(doc_ids), "api_link_s": round(api_s, 2)})
     (OUT / "bench_link.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

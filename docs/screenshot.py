@@ -25,11 +25,9 @@ def main() -> None:
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
 
-    import uvicorn
     from playwright.sync_api import sync_playwright
 
     from counterclaim.api import ingest, open_ledger
-    from counterclaim.web import create_app
 
     db = args.db
     if db is None:
@@ -38,15 +36,7 @@ def main() -> None:
         ingest(open_ledger(db), ["examples"])
     ledger = open_ledger(db)
     first = next(r for r in ledger.document_summaries() if Path(str(r["path"])).name.startswith("003"))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db, read_only=True), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
+    base = _serve(db)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, headless=True, args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -59,9 +49,33 @@ def main() -> None:
         for name, path in (("web-claims.png", "/claims"), ("web-figures.png", "/figures")):
             page.goto(base + path)
             page.screenshot(path=str(HERE / name))
+        # The incident page needs several parties on one event: the three Kishishe reports of tests/data/linking.
+        drc = str(Path(tempfile.mkdtemp()) / "drc.db")
+        ingest(open_ledger(drc), [str(HERE.parent / "tests" / "data" / "linking")])
+        drc_base = _serve(drc)
+        page.goto(f"{drc_base}/incidents")
+        page.locator("table.incidents a").first.click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(HERE / "web-incident.png"), full_page=False)
         browser.close()
-    server.should_exit = True
     print("wrote", ", ".join(str(p.relative_to(HERE.parent)) for p in sorted(HERE.glob("web-*.png"))))
+
+
+def _serve(db: str) -> str:
+    """A read-only reader on ``db`` in a daemon thread (it ends with the script); returns its base URL."""
+    import uvicorn
+
+    from counterclaim.web import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(db, read_only=True), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}"
 
 
 if __name__ == "__main__":
