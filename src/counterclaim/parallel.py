@@ -1,6 +1,6 @@
 """The analysis in N processes: one spaCy pipeline per worker, results in input order.
 
-:func:`analyze_parallel` is a drop-in for :func:`counterclaim.analyze.analyze_documents`:
+:func:`analysis_stream` stands in for :func:`counterclaim.analyze.analyze_documents`:
 documents go to the workers in batches, at most ``2 × workers`` batches are in flight (so
 the corpus is never held in memory), and the results come back in the order the
 documents came in, so the single writer stores exactly what one process would have
