@@ -6,7 +6,8 @@ bodies of 212 civilians were recovered". A claim is on the denying side when the
 marked it ``deny`` or when it carries a denial or negation cue (``denial_cues`` in
 ``relations.json``: "rejected", "fabricated", "no civilian", "accident", "no connection"…).
 Each denial is matched to the affirming claims of other documents of the same incident by
-shared entities and the cosine of their sentence embeddings (the packaged MiniLM); the best
+shared entities (their candidates: affirmations naming an entity the denial names, or made by a
+party it names) and the cosine of their sentence embeddings (the packaged MiniLM); the best
 one per (denial, document) above the threshold are kept. Both ends carry their asserters;
 the evidence names the incident, the cue and the score's parts.
 """
@@ -70,8 +71,14 @@ def _candidates(corpus: Corpus, assign: dict[str, str], new_docs: set[str] | Non
                             out.append((d, a, cue))
     for inc in sorted(by_inc):
         denials, affirms = by_inc[inc]
+        # blocked on shared entities: an affirmation naming what the denial names, or made by a party it names
+        index: dict[str, list[Claim]] = defaultdict(list)
+        for a in affirms:
+            for e in a.context | {_party(corpus, a) or ""}:
+                index[e].append(a)
         for d, cue in denials:
-            for a in affirms:
+            near = {a.id: a for e in sorted(d.context) for a in index.get(e, ())}
+            for a in (near[k] for k in sorted(near)):
                 if a.doc != d.doc and touches(new_docs, a.doc, d.doc):
                     pa, pd = _party(corpus, a), _party(corpus, d)
                     if pa is None or pa != pd:

@@ -182,13 +182,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENT.finditer(text) if m.group(0).strip()]
 
 
-def _anchors(corpus: Corpus, doc_id: str) -> tuple[list[_Anchor], Day | None]:
+def _anchors(corpus: Corpus, doc_id: str, qtys: list[Any]) -> tuple[list[_Anchor], Day | None]:
     """The document's main anchor and one anchor per passing mention of an older dated event."""
     doc = corpus.docs[doc_id]
     text = doc.get("text", "")
     ref = _doc_day(doc)
-    casualty = [(q.row["start"], q.row["end"]) for q in corpus.qtys
-                if q.doc == doc_id and q.row.get("category") in CASUALTY]
+    casualty = [(q.row["start"], q.row["end"]) for q in qtys if q.row.get("category") in CASUALTY]
     mentions = sorted(corpus.mentions.get(doc_id, ()))
     main = _Anchor(doc_id + "#main", doc_id)
     passing: list[_Anchor] = []
@@ -298,8 +297,11 @@ def build_incidents(corpus: Corpus) -> tuple[list[Incident], dict[str, str]]:
         document maps to its main incident).
     """
     anchors: list[_Anchor] = []
+    qtys_of: dict[str, list[Any]] = defaultdict(list)
+    for q in corpus.qtys:
+        qtys_of[q.doc].append(q)
     for doc_id in sorted(corpus.docs):
-        anchors.extend(_anchors(corpus, doc_id)[0])
+        anchors.extend(_anchors(corpus, doc_id, qtys_of[doc_id])[0])
     incidents: list[Incident] = []
     owner: dict[str, str] = {}
     used: set[str] = set()
