@@ -1,9 +1,10 @@
 """Documents → spaCy Docs → analysis records, in batches.
 
-Long texts are parsed in paragraph-aligned chunks (each below
-``MAX_CHUNK_CHARS``) that are merged back into one Doc, so memory stays bounded
-and offsets still index the whole stored text. The document-level stages (the
-components listed in ``nlp.DOC_STAGES``) then run once on the merged Doc.
+A text up to ``WINDOW_CHARS`` long is parsed whole, and the document-level stages (the
+components listed in ``nlp.DOC_STAGES``) run once on its Doc. A longer one (a UN or NGO
+report) is analysed in bounded windows (:mod:`counterclaim.long_texts`): memory stays bounded
+per document and time grows linearly with its length; the records still index the whole
+stored text.
 """
 
 from __future__ import annotations
@@ -14,54 +15,21 @@ from spacy.tokens import Doc
 
 from counterclaim.errors import AnalysisError
 from counterclaim.ingest.document import Document
-from counterclaim.nlp import DOC_STAGES, MAX_CHUNK_CHARS, load_nlp
+from counterclaim.long_texts import WINDOW_CHARS, Merger, windows
+from counterclaim.nlp import DOC_STAGES, load_nlp
 from counterclaim.records import Analysis
-
-
-def chunk_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
-    """Split ``text`` into pieces of at most ``limit`` characters whose concatenation is ``text``.
-
-    Cuts fall after a blank line when there is one, else after a line break,
-    else after a space, else anywhere.
-    """
-    if len(text) <= limit:
-        return [text]
-    pieces = []
-    start = 0
-    while len(text) - start > limit:
-        window = text[start:start + limit]
-        cut = max(window.rfind("\n\n") + 2, 0)
-        for sep in ("\n", " "):
-            if cut < limit // 2:
-                cut = max(cut, window.rfind(sep) + 1)
-        if cut < limit // 2:
-            cut = limit
-        pieces.append(text[start:start + cut])
-        start += cut
-    pieces.append(text[start:])
-    return pieces
 
 
 def parse_texts(texts: list[str], *, batch_size: int = 16,
                 metas: list[dict[str, str | None]] | None = None) -> list[Doc]:
-    """Parse texts with the shared pipeline and run the document-level stages on each.
+    """Parse texts (each up to ``WINDOW_CHARS``) with the shared pipeline and run the document-level stages on each.
 
     ``metas`` (one dict per text, e.g. ``{"doc_type": "article", "outlet": "Trend"}``)
     reaches the document-level stages as ``doc.user_data``.
     """
     nlp = load_nlp()
-    owners: list[int] = []
-    chunks: list[str] = []
-    for n, text in enumerate(texts):
-        for piece in chunk_text(text):
-            owners.append(n)
-            chunks.append(piece)
-    grouped: list[list[Doc]] = [[] for _ in texts]
-    for owner, doc in zip(owners, nlp.pipe(chunks, batch_size=batch_size, disable=list(DOC_STAGES)), strict=True):
-        grouped[owner].append(doc)
     docs = []
-    for n, parts in enumerate(grouped):
-        doc = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+    for n, doc in enumerate(nlp.pipe(texts, batch_size=batch_size, disable=list(DOC_STAGES))):
         doc.user_data.update(metas[n] if metas else {})
         for name in DOC_STAGES:
             doc = nlp.get_pipe(name)(doc)
@@ -78,6 +46,26 @@ def analysis_of(document: Document, doc: Doc) -> Analysis:
     """The records of one parsed document."""
     if doc.text != document.text:
         raise AnalysisError("parsed text differs from the stored text", code="E302", path=document.path)
+    return _records(doc)
+
+
+def analyze_long(document: Document, *, limit: int = WINDOW_CHARS) -> Analysis:
+    """The analysis of a long document, window by window (at most two windows' Docs in memory)."""
+    nlp = load_nlp()
+    merger = Merger()
+    pieces = list(windows(document.text, limit))
+    parsed = nlp.pipe((piece for _offset, piece in pieces), batch_size=2, disable=list(DOC_STAGES))
+    for (offset, piece), doc in zip(pieces, parsed, strict=True):
+        doc.user_data.update(_meta(document))
+        for name in DOC_STAGES:
+            doc = nlp.get_pipe(name)(doc)
+        if doc.text != piece:
+            raise AnalysisError("parsed text differs from the stored text", code="E302", path=document.path)
+        merger.add(_records(doc), offset)
+    return merger.analysis()
+
+
+def _records(doc: Doc) -> Analysis:
     why = doc._.cc_asserter_why
     return Analysis(entities=doc._.cc_entities, mentions=doc._.cc_mentions, asserter=doc._.cc_asserter,
                     why={"asserter": why} if why else {}, quantities=doc._.cc_quantities or [],
@@ -86,7 +74,11 @@ def analysis_of(document: Document, doc: Doc) -> Analysis:
 
 def analyze_documents(documents: Iterable[Document], *, batch_size: int = 16
                       ) -> Iterator[tuple[Document, Analysis | AnalysisError]]:
-    """Yield each document with its analysis, or with the error that stopped it."""
+    """Yield each document with its analysis, or with the error that stopped it.
+
+    Long documents (over ``WINDOW_CHARS``) are analysed on their own, window by window; the
+    results come in the order of the documents.
+    """
     batch: list[Document] = []
 
     def flush() -> Iterator[tuple[Document, Analysis | AnalysisError]]:
@@ -113,6 +105,17 @@ def analyze_documents(documents: Iterable[Document], *, batch_size: int = 16
         batch.clear()
 
     for document in documents:
+        if len(document.text) > WINDOW_CHARS:
+            if batch:  # results stay in input order
+                yield from flush()
+            try:
+                yield document, analyze_long(document)
+            except AnalysisError as exc:
+                yield document, exc
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the ingest
+                yield document, AnalysisError(f"analysis failed: {exc.__class__.__name__}: {exc}", code="E303",
+                                              path=document.path)
+            continue
         batch.append(document)
         if len(batch) >= batch_size:
             yield from flush()

@@ -62,6 +62,7 @@ def ingest(
     link_after: bool = True,
     workers: int = 1,
     on_link: Callable[[int], None] | None = None,
+    on_document: Progress | None = None,
 ) -> IngestReport:
     """Read, analyse and store every document under ``paths``.
 
@@ -82,6 +83,7 @@ def ingest(
         workers: processes running the analysis (1: this process); the documents are still stored
             by this process alone, one transaction each, in input order, so the ledger is the same.
         on_link: called with the number of documents to link, just before linking starts.
+        on_document: called with each analysed document's path once it is stored (or refused).
     """
     report = IngestReport()
     seen: set[str] = set()
@@ -117,6 +119,8 @@ def ingest(
                 report.failed.append(result)
             else:
                 _store(ledger, doc, result, name, report)
+            if on_document:
+                on_document(doc.path)
     if link_after:  # the new documents, and any an interrupted run left unlinked
         link(ledger, new_docs=report.added, on_start=on_link)
     return report

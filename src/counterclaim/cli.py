@@ -172,16 +172,16 @@ def ingest(
             bar.update(task, advance=1, description=shown[-50:])
 
         def linking(n: int) -> None:
-            stop.check()
+            State.on_interrupt = INTERRUPTED_LINKING.format(n=n)  # every document is stored by now
             stop.now = True  # linking writes once, at its end: stop at once
-            State.on_interrupt = INTERRUPTED_LINKING.format(n=n)
+            stop.check()
             bar.update(task, description=f"linking {n} document(s) to the ledger…")
 
         State.on_interrupt = INTERRUPTED_STORING
         with stop:
             report = api.ingest(ledger, paths, analyze=not no_analyze, max_bytes=int(max_mb * 1024 * 1024),
                                 on_file=step, files=files, workers=workers,
-                                on_link=linking)
+                                on_link=linking, on_document=lambda _path: stop.check())
         State.on_interrupt = "interrupted after the ingest; the ledger is complete"
     for failure in report.failed:
         err.print(f"[red]error[/red] {failure}", markup=True, soft_wrap=True)

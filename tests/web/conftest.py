@@ -21,7 +21,7 @@ def client(web_db):
 
     from counterclaim.web import create_app
 
-    with TestClient(create_app(web_db)) as c:
+    with TestClient(create_app(web_db, ingest_in_process=True)) as c:  # monkeypatched api.ingest is seen
         yield c
 
 

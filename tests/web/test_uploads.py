@@ -70,7 +70,7 @@ def spy(monkeypatch):
 
 @pytest.fixture
 def small_client(web_db):
-    with TestClient(create_app(web_db, max_upload_bytes=1000)) as c:
+    with TestClient(create_app(web_db, max_upload_bytes=1000, ingest_in_process=True)) as c:
         yield c
 
 
@@ -302,6 +302,23 @@ def test_a_database_error_shows_no_sql_or_text(client, monkeypatch):
     assert job["state"] == "failed" and job["error"].startswith("[E204]") and "NUL" in job["error"]
     page = client.get(job["url"]).text
     assert "INSERT" not in page and "secret words" not in page and "INSERT" not in job["error"]
+
+
+@pytest.mark.slow
+def test_jobs_run_in_a_worker_process_not_the_server(web_db):
+    """The analysis of an upload costs a worker process's memory and time, never the server's."""
+    import os
+
+    from counterclaim.web import jobs
+
+    with TestClient(create_app(web_db)) as c:
+        job = wait_job(c, upload(c, [("drc.txt", DRC.encode()), ("again.txt", DRC.encode())]).json()["id"], 600)
+        assert job["state"] == "done"
+        assert [f["status"] for f in job["files"]] == ["added", "skipped"]
+        worker = jobs.registry_of(c.app).worker_pid
+        assert worker is not None and worker != os.getpid()
+        assert c.get(f"/api/documents/{job['added'][0]}").status_code == 200
+    jobs._discard_worker()
 
 
 def test_second_job_queues_behind_the_first(client, monkeypatch):

