@@ -71,6 +71,9 @@ def test_namesakes_and_things_named_after_people_stay_apart(nlp, text, a, b):
         ("\"The camp was shelled twice,\" said Laetitia Bader, HRW's Horn of Africa director.", "Laetitia Bader",
          "PERSON"),
         ("The army accused Mrs Agnes CALLAMARD of bias in the report.", "Mrs Agnes CALLAMARD", "PERSON"),
+        # ... but a name the gazetteer knows as an organisation stays one, even before a role word
+        ("The appeal was addressed to the UN Secretary-General, UN Security Council, UN Office of the High "
+         "Commissioner for Human Rights and the ICRC.", "UN Security Council", "ORG"),
         # a given name before an initial belongs to the name
         ("The order was signed by Secretary of State Antony J. Blinken on Friday.", "Antony J. Blinken", "PERSON"),
     ],

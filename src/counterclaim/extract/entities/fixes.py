@@ -144,7 +144,7 @@ def fixed_entities(doc: Doc, gaz: Gazetteer | None = None) -> list[Span]:
         merged.append(s)
     spans = filter_spans([*spans, *merged])
     spans = _join_dangling_of(doc, spans)
-    persons = list(person_fixes(doc, spans))
+    persons = list(person_fixes(doc, spans, gaz))
     if persons:  # a context-read PERSON replaces the span it covers ('Ilaria Allegrozzi' tagged ORG)
         spans = [e for e in spans if not any(p.start <= e.start and e.end <= p.end for p in persons)]
         spans = filter_spans([*persons, *spans])

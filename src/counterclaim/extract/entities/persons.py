@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
+from counterclaim.extract.entities.gazetteer import Gazetteer
 from counterclaim.extract.entities.roles import role_data
 
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -49,8 +50,12 @@ def _honorific_before(doc: Doc, start: int) -> bool:
     return start > 0 and doc[start - 1].text in role_data()["honorifics"]
 
 
-def person_fixes(doc: Doc, spans: list[Span]) -> Iterable[Span]:
-    """PERSON spans replacing or adding to ``spans`` (the caller filters overlaps, longest first)."""
+def person_fixes(doc: Doc, spans: list[Span], gaz: Gazetteer | None = None) -> Iterable[Span]:
+    """PERSON spans replacing or adding to ``spans`` (the caller filters overlaps, longest first).
+
+    A name the gazetteer knows as something other than a person ('UN Security Council' in a list of
+    addressees followed by a role word) is never retyped from its context.
+    """
     taken = {i for s in spans for i in range(s.start, s.end)}
     name_parts = {t.text for s in spans if s.label_ == "PERSON" and len(s) >= 3 for t in s[1:]
                   if _is_name_token(t) and len(t) > 2}
@@ -64,6 +69,9 @@ def person_fixes(doc: Doc, spans: list[Span]) -> Iterable[Span]:
                 yield Span(doc, s.start - 1, s.end, label="PERSON")
             continue
         if s.label_ not in ("ORG", ""):
+            continue
+        known = gaz.lookup(s.text) if gaz is not None else None
+        if known is not None and known.type != "PERSON":
             continue
         if len(s) >= 3 and s[0].text in role_data()["honorifics"] and all(_is_name_token(t) for t in s[1:]):
             yield Span(doc, s.start, s.end, label="PERSON")  # 'Mrs Agnes CALLAMARD' tagged ORG
