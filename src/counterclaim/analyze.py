@@ -69,7 +69,8 @@ def _records(doc: Doc) -> Analysis:
     why = doc._.cc_asserter_why
     return Analysis(entities=doc._.cc_entities, mentions=doc._.cc_mentions, asserter=doc._.cc_asserter,
                     why={"asserter": why} if why else {}, quantities=doc._.cc_quantities or [],
-                    attributions=doc._.cc_attributions or [], claims=doc._.cc_claims or [])
+                    attributions=doc._.cc_attributions or [], claims=doc._.cc_claims or [],
+                    techniques=doc._.cc_techniques or [])
 
 
 def analyze_documents(documents: Iterable[Document], *, batch_size: int = 16

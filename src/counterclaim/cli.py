@@ -390,6 +390,13 @@ def show(
         t.add_row(str(q["start"]), clip(describe_figure(q), 30), q["approx"], q["category"], scope,
                   q["counted"] or "—", q["subgroup"] or "—", describe_figure(parent) if parent else "—")
     out.print(t, markup=False)
+    t = Table(title="persuasion techniques", title_justify="left")
+    for col in ("at", "label", "score", "speaker", "text", "why"):
+        t.add_column(col, overflow="fold")
+    for x in view.get("technique", []):
+        t.add_row(str(x["start"]), x["label"], f"{x['score']:.2f}", name(x["speaker"]), clip(x["text"], 50),
+                  clip(x["why"], 70))
+    out.print(t, markup=False)
 
 
 @app.command()
@@ -460,7 +467,7 @@ def corrections_list(
 
 @corrections_app.command("add")
 def corrections_add(
-    kind: Annotated[str, typer.Argument(help="quantity, attribution, claim, relation or entity_link.")],
+    kind: Annotated[str, typer.Argument(help="quantity, attribution, claim, technique, relation or entity_link.")],
     item_id: Annotated[str, typer.Argument(help="The item's id, as in the export (e.g. d381164fab62f004:q1).")],
     action: Annotated[str, typer.Argument(help="confirm, reject, fix or reset.")],
     field: Annotated[str | None, typer.Option("--field", help="With fix: the field (e.g. category).")] = None,
@@ -542,6 +549,38 @@ def corrections_import(
     for reason, n in report["reasons"].items():
         err.print(f"  skipped {n}: {reason}", markup=False)
     print(json.dumps({k: v for k, v in report.items() if k != "details"}, ensure_ascii=False))
+
+
+train_app = typer.Typer(help="Re-fit the models shipped in the package from their training data.",
+                        no_args_is_help=True, rich_markup_mode="markdown")
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("checkworthy")
+def train_checkworthy(
+    data: Annotated[Path, typer.Option("--data", help="ClaimBuster crowdsourced.csv (the training file).")
+                    ] = Path("../shared/bench/claimbuster/crowdsourced.csv"),
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Model file to write (default: the "
+                                                  "packaged data/checkworthy_model.json).")] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Keep the sentence embeddings here (.npy).")
+                     ] = None,
+) -> None:
+    """Fit the check-worthiness model (TF-IDF + MiniLM, logistic regression; settings by cross-validation).
+
+    Example:
+
+      counterclaim train checkworthy --data ../shared/bench/claimbuster/crowdsourced.csv
+    """
+    from importlib.resources import files
+
+    from counterclaim.checkworthy.model import MODEL_FILE
+    from counterclaim.checkworthy.train import train
+    from counterclaim.errors import UsageError
+
+    if not data.is_file():
+        raise UsageError(f"no training file at {data}", code="E002")
+    target = out_path or Path(str(files("counterclaim").joinpath("data", MODEL_FILE)))
+    train(data, target, cache=cache, log=lambda line: err.print(line, markup=False))
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from counterclaim.errors import CorrectionError
+from counterclaim.extract.techniques.lexicon import lexicon
 from counterclaim.ledger.models import (
     AttributionRow,
     ClaimRow,
@@ -29,6 +30,7 @@ from counterclaim.ledger.models import (
     EntityRow,
     QuantityRow,
     RelationRow,
+    TechniqueRow,
 )
 from counterclaim.ledger.store import Ledger
 from counterclaim.records import CATEGORIES, CLAIM_TYPES, POLARITIES
@@ -40,9 +42,9 @@ FIXABLE: dict[str, dict[str, tuple[str, ...] | str | None]] = {
     "quantity": {"category": CATEGORIES, "subgroup": None, "counted": None},
     "attribution": {"speaker": "entity"},
     "claim": {"claim_type": CLAIM_TYPES, "polarity": POLARITIES, "asserter": "entity"},
-    "technique": {"label": None},
+    "technique": {"label": lexicon().labels, "speaker": "entity"},
 }
-_MODELS = {"quantity": QuantityRow, "claim": ClaimRow, "attribution": AttributionRow}
+_MODELS = {"quantity": QuantityRow, "claim": ClaimRow, "attribution": AttributionRow, "technique": TechniqueRow}
 
 Anchor = tuple[Any, ...]
 _DOC_PREFIX = re.compile(r"([0-9a-f]{16})(?::|$)")  # a relation end that is a document or one of its items
@@ -327,7 +329,8 @@ def rejected_counts(ledger: Ledger, review_map_: dict[Anchor, Review] | None = N
     standing = [k for k, r in rmap.items() if r.status == "rejected"]
     if not standing:
         return {}
-    ids: dict[str, set[str]] = {"quantity": set(), "claim": set(), "attribution": set(), "relation": set()}
+    ids: dict[str, set[str]] = {"quantity": set(), "claim": set(), "attribution": set(), "technique": set(),
+                                "relation": set()}
     with ledger.session() as s:
         for key in standing:
             kind = key[0]
@@ -337,7 +340,7 @@ def rejected_counts(ledger: Ledger, review_map_: dict[Anchor, Review] | None = N
                                                                  end == key[3])))
             elif kind == "relation" and s.get(RelationRow, key[1]) is not None:
                 ids[kind].add(key[1])
-        items = sorted(ids["quantity"] | ids["claim"] | ids["attribution"])
+        items = sorted(ids["quantity"] | ids["claim"] | ids["attribution"] | ids["technique"])
         for i in range(0, len(items), 400):
             chunk = items[i:i + 400]
             ids["relation"].update(s.scalars(select(RelationRow.id).where(

@@ -133,6 +133,21 @@ class ClaimRecord:
     rule: str = ""
 
 
+@dataclass(frozen=True)
+class TechniqueRecord:
+    """A persuasion technique (SemEval-2023 Task 3 label) on a span, with whose words they are and why."""
+
+    id: str  # local: 't0', 't1', ...
+    start: int
+    end: int
+    text: str
+    label: str
+    score: float
+    why: str  # the cue, pattern or example that fired, for the analyst
+    speaker: str | None = None  # entity id: the quoted speaker inside a quote, else the document's asserter
+    rule: str = ""
+
+
 @dataclass
 class Analysis:
     """Everything the NLP pipeline found in one document."""
@@ -144,6 +159,7 @@ class Analysis:
     quantities: list[QuantityRecord] = field(default_factory=list)
     attributions: list[AttributionRecord] = field(default_factory=list)
     claims: list[ClaimRecord] = field(default_factory=list)
+    techniques: list[TechniqueRecord] = field(default_factory=list)
 
 
 RELATION_TYPES = ("same_claim", "supports", "contradicts", "rebuts", "figure_consistent", "figure_mismatch",

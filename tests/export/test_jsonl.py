@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from counterclaim.api import export_jsonl, ingest, open_ledger
+from counterclaim.extract.techniques.lexicon import lexicon
 from counterclaim.ingest.document import Document
 from counterclaim.records import APPROX, CATEGORIES, CLAIM_TYPES, DOC_TYPES, ENTITY_TYPES, POLARITIES
 
+TECHNIQUE_LABELS = set(lexicon().labels)
 REQUIRED = {
     "document": {"id", "path", "sha256", "text", "title", "published", "dateline", "outlet", "doc_type",
                  "asserter", "language"},
@@ -24,6 +26,7 @@ REQUIRED = {
               "attribution"},
     "quantity": {"id", "doc", "start", "end", "text", "value", "low", "high", "approx", "counted", "category",
                  "subgroup", "parent", "claim", "event"},
+    "technique": {"id", "doc", "start", "end", "text", "label", "score", "why", "speaker"},
     "relation": {"id", "type", "a", "b", "score", "evidence"},
 }
 
@@ -67,6 +70,9 @@ def test_meta_line_first_and_required_fields(seed_export):
             assert r["claim_type"] in CLAIM_TYPES and r["polarity"] in POLARITIES
             assert 0 <= r["checkworthy"] <= 1 and set(r["about"]) <= ids
             assert r["attribution"] is None or r["attribution"] in local_ids
+        if r["kind"] == "technique":
+            assert r["label"] in TECHNIQUE_LABELS and 0 < r["score"] <= 1 and r["why"]
+            assert r["speaker"] is None or r["speaker"] in ids
 
 
 def test_every_span_in_the_seed_export_is_exact(seed_export):

@@ -23,14 +23,15 @@ from counterclaim.ledger.models import (
     MentionRow,
     QuantityRow,
     RelationRow,
+    TechniqueRow,
 )
 from counterclaim.ledger.store import Ledger
 from counterclaim.records import describe_figure
 
 SCHEMA = 2  # 2: NUL and other C0 controls removed in normalisation (see the README's changelog)
-KINDS = ("document", "entity", "mention", "attribution", "claim", "quantity", "relation")
+KINDS = ("document", "entity", "mention", "attribution", "claim", "quantity", "technique", "relation")
 PLURALS = {"document": "documents", "entity": "entities", "mention": "mentions", "attribution": "attributions",
-           "claim": "claims", "quantity": "quantities", "relation": "relations"}
+           "claim": "claims", "quantity": "quantities", "technique": "techniques", "relation": "relations"}
 FIELDS: dict[str, tuple[str, ...]] = {
     "document": ("id", "path", "sha256", "text", "title", "published", "dateline", "outlet", "doc_type",
                  "asserter", "language", "url", "analyzed", "analyzer", "why"),
@@ -41,11 +42,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
               "attribution", "rule"),
     "quantity": ("id", "doc", "start", "end", "text", "value", "low", "high", "approx", "counted", "category",
                  "subgroup", "parent", "claim", "event", "rule", "scope", "revision_of", "stated", "vague"),
+    "technique": ("id", "doc", "start", "end", "text", "label", "score", "why", "speaker", "rule"),
     "relation": ("id", "type", "a", "b", "score", "evidence"),
 }
 # Fields holding entity ids (shown through the canonical map once entities are merged).
 _ENTITY_FIELDS = {"document": ("asserter",), "mention": ("entity",), "attribution": ("speaker", "via"),
-                  "claim": ("asserter", "about"), "quantity": ("event",), "relation": ("a", "b")}
+                  "claim": ("asserter", "about"), "quantity": ("event",), "technique": ("speaker",),
+                  "relation": ("a", "b")}
 
 
 def resolve_ids(row: dict[str, Any], canon: dict[str, str]) -> dict[str, Any]:
@@ -112,12 +115,18 @@ def quantity_row(q: QuantityRow) -> dict[str, Any]:
             "revision_of": q.revision_of, "stated": describe_figure(q), "vague": bool(q.vague)}
 
 
+def technique_row(t: TechniqueRow) -> dict[str, Any]:
+    return {"kind": "technique", "id": t.id, "doc": t.doc_id, "start": t.start, "end": t.end, "text": t.text,
+            "label": t.label, "score": round(t.score, 3), "why": t.why, "speaker": t.speaker_id, "rule": t.rule}
+
+
 # Per-document kinds: (kind, model, builder, order columns after doc_id).
 PER_DOCUMENT = (
     ("mention", MentionRow, mention_row, (MentionRow.start, MentionRow.end, MentionRow.id)),
     ("attribution", AttributionRow, attribution_row, (AttributionRow.content_start, AttributionRow.id)),
     ("claim", ClaimRow, claim_row, (ClaimRow.start, ClaimRow.id)),
     ("quantity", QuantityRow, quantity_row, (QuantityRow.start, QuantityRow.id)),
+    ("technique", TechniqueRow, technique_row, (TechniqueRow.start, TechniqueRow.label, TechniqueRow.id)),
 )
 
 
@@ -199,5 +208,6 @@ def document_view(ledger: Ledger, doc_id: str, *, corrections: str = "apply") ->
             ids |= {a["speaker"], *a["via"]} - {None}
         for c in view["claim"]:
             ids |= {c["asserter"], *c["about"]} - {None}
+        ids |= {t["speaker"] for t in view["technique"]} - {None}
         view["entity"] = list(entity_rows(s, canon, ids))
     return view

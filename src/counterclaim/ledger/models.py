@@ -153,6 +153,23 @@ class ClaimRow(Base):
     rule: Mapped[str] = mapped_column(Text, default="")
 
 
+class TechniqueRow(Base):
+    """A persuasion technique on a span: its label, score, reason and whose words they are."""
+
+    __tablename__ = "techniques"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(48), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    why: Mapped[str] = mapped_column(Text, default="")
+    speaker_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    rule: Mapped[str] = mapped_column(Text, default="")
+
+
 class EntityLinkRow(Base):
     """``entity_id`` is merged into ``canonical_id`` (cross-document resolution)."""
 

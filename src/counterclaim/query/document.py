@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from counterclaim import corrections as corr
 from counterclaim.errors import LedgerError
+from counterclaim.extract.techniques.lexicon import lexicon
 from counterclaim.ledger.models import RelationRow
 from counterclaim.ledger.store import Ledger
 from counterclaim.query.claims import describe_items
@@ -23,7 +24,7 @@ from counterclaim.records import CATEGORIES, CLAIM_TYPES
 from counterclaim.records import RELATION_TYPES as ALL_RELATION_TYPES
 
 # Outermost first when two items cover the same characters.
-KIND_RANK = {"attribution": 0, "claim": 1, "mention": 2, "quantity": 3}
+KIND_RANK = {"attribution": 0, "claim": 1, "technique": 2, "mention": 3, "quantity": 4}
 # What other documents say: every relation type but same_entity (entities have their own page).
 RELATION_TYPES = tuple(t for t in ALL_RELATION_TYPES if t != "same_entity")
 _CHUNK = 400
@@ -151,10 +152,12 @@ def document_page(ledger: Ledger, key: str) -> dict[str, Any]:
     claims = [{"review": None, **c, "status": _status(c), "asserter_name": name(c["asserter"]), "strength": strength(c["checkworthy"]),
                "about_names": [name(x) for x in c["about"]]} for c in view["claim"]]
     mentions = [{**m, "status": None, "entity_name": name(m["entity"])} for m in view["mention"]]
-    techniques = list(view.get("technique", []))
+    techniques = [{"review": None, **t, "status": _status(t), "speaker_name": name(t["speaker"])}
+                  for t in view.get("technique", [])]
     spans = [Span(q["start"], q["end"], "quantity", q["id"]) for q in figures]
     spans += [Span(a["content"]["start"], a["content"]["end"], "attribution", a["id"]) for a in attributions]
     spans += [Span(c["start"], c["end"], "claim", c["id"]) for c in claims]
+    spans += [Span(t["start"], t["end"], "technique", t["id"]) for t in techniques]
     spans += [Span(m["start"], m["end"], "mention", m["id"]) for m in mentions]
     item_ids = [doc_id, *(q["id"] for q in figures), *(a["id"] for a in attributions), *(c["id"] for c in claims)]
     texts = {q["id"]: q["text"] for q in figures} | {c["id"]: c["text"] for c in claims}
@@ -179,6 +182,7 @@ def document_page(ledger: Ledger, key: str) -> dict[str, Any]:
         "categories": list(CATEGORIES),
         "claim_types": list(CLAIM_TYPES),
         "incidents": incidents_of_document(ledger, doc_id),
+        "technique_labels": list(lexicon().labels),
     }
 
 

@@ -50,9 +50,11 @@ def search_json(request: Request, q: str = "") -> dict[str, Any]:
 @router.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
 def document_html(request: Request, doc_id: str) -> HTMLResponse:
     data = document_page(ledger_of(request), doc_id)
-    items = {i["id"]: i for key in ("figures", "attributions", "claims", "mentions") for i in data[key]}
+    items = {i["id"]: i for key in ("figures", "attributions", "claims", "mentions", "techniques")
+             for i in data[key]}
     choices = {"category_choices": [(c, c) for c in data["categories"]],
                "claim_type_choices": [(c, c) for c in data["claim_types"]],
+               "technique_choices": [(t, t.replace("_", " ")) for t in data["technique_labels"]],
                "entity_choices": [(e["id"], f"{e['name']} ({e['type']})") for e in data["entities"]]}
     return render(request, "document.html", {**data, **choices, "items": items})
 

@@ -1,0 +1,1 @@
+"""Check-worthiness: a learned model (ClaimBuster training data) combined with conflict cues."""
