@@ -242,3 +242,22 @@ def test_cli_corrections(db, ledger, tmp_path, monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["reasons"] == {
         "no annotation (or only cancelled ones)": 5}
     assert len(ledger.corrections()) == 2
+
+
+def test_technique_corrections(db, ledger, monkeypatch, capsys):
+    rows = export(ledger)
+    techniques = [r for r in rows if r["kind"] == "technique"]
+    first, second = techniques[0], techniques[1]
+    corr.correct(ledger, "technique", first["id"], "reject", author="ana")
+    corr.correct(ledger, "technique", second["id"], "fix", field="label", value="Doubt", author="ana")
+    after = export(ledger)
+    kept = {r["id"]: r for r in after if r["kind"] == "technique"}
+    assert first["id"] not in kept and kept[second["id"]]["label"] == "Doubt"
+    assert after[0]["counts"]["technique"] == len(techniques) - 1
+    with pytest.raises(CorrectionError) as e:
+        corr.correct(ledger, "technique", second["id"], "fix", field="label", value="Sarcasm", author="ana")
+    assert e.value.code == "E505"
+    assert _cli(monkeypatch, db, "corrections", "add", "technique", first["id"], "reset") == 0
+    assert first["id"] in {r["id"] for r in export(ledger) if r["kind"] == "technique"}
+    assert _cli(monkeypatch, db, "corrections", "add", "technique", "nope:t9", "confirm") == 2
+    assert "E503" in capsys.readouterr().err

@@ -196,9 +196,9 @@ def test_document_text_renders_every_character_once(client, seeded_ledger, seed_
     assert own_text(doc_text_of(page.text)) == text
     # every item is there, with the markup the browser tests rely on
     data = client.get(f"/api/documents/{doc_id}").json()
-    assert data["document"]["text"] == text and data["techniques"] == []
+    assert data["document"]["text"] == text
     for kind, key in (("quantity", "figures"), ("attribution", "attributions"), ("claim", "claims"),
-                      ("mention", "mentions")):
+                      ("mention", "mentions"), ("technique", "techniques")):
         for item in data[key]:
             els = items_in(page.text, **{"data-id": item["id"]})
             assert els and all(e.get("data-kind") == kind and e.get("tabindex") == "0" for e in els)
@@ -220,6 +220,16 @@ def test_document_003_highlights_613_killed_with_category_and_legend(client, see
     assert 'class="swatch cat-killed"' in html  # the legend
     claims = items_in(html, **{"data-kind": "claim"})
     assert {c.get("class").split()[2] for c in claims} <= {"cw-low", "cw-mid", "cw-high"}
+
+
+def test_document_technique_shows_label_and_why_on_hover_and_focus(client, seed_ids):
+    html = client.get(f"/documents/{seed_ids['003']}").text
+    techs = [e for e in items_in(html, **{"data-kind": "technique"}) if "cont" not in e.get("class")]
+    chauvinists = next(e for e in techs if "chauvinists" in own_text(e))
+    assert chauvinists.get("tabindex") == "0"
+    tip = tip_of(chauvinists)
+    assert "Name Calling-Labeling" in tip and "labels someone" in tip
+    assert 'class="swatch swatch-technique"' in html
 
 
 def test_document_attribution_tooltip_names_speaker_and_relays(client, seed_ids):
@@ -265,7 +275,11 @@ def test_document_side_panel_has_correction_forms(client, seed_ids):
     doc4 = lxml.html.fromstring(client.get(f"/documents/{seed_ids['004']}").text)
     (sel,) = doc4.xpath('//li[@data-kind="attribution"][1]//select[@name="value"]')
     assert "PERSON:sabina-aliyeva" in [o.get("value") for o in sel.xpath("./option")]
-    assert "<h2>Techniques" not in html  # none extracted: no section
+    # a technique's label is corrected among the SemEval-2023 labels
+    (li,) = tree.xpath('//aside[@id="items"]//li[@data-kind="technique"][1]')
+    fields = {i.get("name"): i.get("value") for i in li.xpath(".//form//input")}
+    assert fields["kind"] == "technique" and fields["field"] == "label"
+    assert len(li.xpath(".//select[@name='value']/option")) == 23
 
 
 def test_read_only_document_has_no_forms(read_only_client, seed_ids):

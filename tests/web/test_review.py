@@ -287,3 +287,17 @@ def test_a_label_studio_import_does_not_block_other_requests(client, monkeypatch
         release.set()
         upload.join(30)
     assert results == [200]
+
+
+def test_technique_correction_from_the_document_page(client, web_db, figs):
+    from counterclaim.export.rows import iter_rows
+
+    tech = next(r for r in iter_rows(api.open_ledger(web_db)) if r["kind"] == "technique")
+    page = client.get(f"/documents/{tech['doc']}").text
+    assert f'data-id="{tech["id"]}" data-kind="technique"' in page and 'name="value" aria-label="label"' in page
+    r = client.post("/corrections", data={"kind": "technique", "item_id": tech["id"], "action": "fix",
+                                          "field": "label", "value": "Loaded_Language",
+                                          "next": f"/documents/{tech['doc']}"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/documents/{tech['doc']}"
+    review = corr.review_of(api.open_ledger(web_db), "technique", tech["id"])
+    assert review["status"] == "corrected" and review["fixes"] == {"label": "Loaded_Language"}
