@@ -1,7 +1,7 @@
 """Persuasion techniques: one row per flagged span, with label, score, reason and speaker.
 
-Revision ID: 0005_techniques
-Revises: 0005_quantity_scope
+Revision ID: 0007_techniques
+Revises: 0006_document_linked
 Create Date: 2026-12-06
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_techniques"
-down_revision = "0005_quantity_scope"
+revision = "0007_techniques"
+down_revision = "0006_document_linked"
 branch_labels = None
 depends_on = None
 
