@@ -50,7 +50,7 @@ class Merger:
     def __init__(self) -> None:
         self.result = Analysis()
         self._entities: dict[str, EntityRecord] = {}
-        self._next = {"q": 0, "a": 0, "c": 0}
+        self._next = {"q": 0, "a": 0, "c": 0, "t": 0}
 
     def _renumber(self, records: Sequence[Any], prefix: str) -> dict[str, str]:
         mapping = {}
@@ -89,6 +89,9 @@ class Merger:
             dataclasses.replace(c, id=cs[c.id], start=c.start + offset, end=c.end + offset,
                                 attribution=ats.get(c.attribution) if c.attribution else None)
             for c in analysis.claims)
+        ts = self._renumber(analysis.techniques, "t")
+        self.result.techniques.extend(dataclasses.replace(t, id=ts[t.id], start=t.start + offset, end=t.end + offset)
+                                      for t in analysis.techniques)
 
     def analysis(self) -> Analysis:
         self.result.entities = list(self._entities.values())
