@@ -172,7 +172,7 @@ def test_drc_reports_of_one_event(drc_rows, drc_relations, rtype, pairs):
 def test_drc_figures_explain_gap_and_place_and_skip_other_events(drc_rows, drc_relations):
     items, _names = _index(drc_rows)
     mismatches = [r for r in drc_relations if r.type == "figure_mismatch"]
-    assert any("8 vs >=50" in r.evidence and "gap 42" in r.evidence and "kishishe" in r.evidence
+    assert any("'8' vs 'at least 50'" in r.evidence and "gap 42" in r.evidence and "kishishe" in r.evidence
                for r in mismatches), mismatches
     goma = [q["id"] for q in drc_rows if q["kind"] == "quantity" and q["value"] == 3]
     assert goma and not any(r.a in goma or r.b in goma for r in drc_relations)

@@ -22,7 +22,7 @@ from itertools import combinations
 from typing import Any
 
 from counterclaim.link.corpus import Corpus, Qty, cosines, data, fmt, phrase_pattern, touches
-from counterclaim.records import RelationRecord
+from counterclaim.records import RelationRecord, describe_figure
 
 CONFLICT_CLOSE = 0.75  # conflict-level figures: the smaller at least this share of the larger
 CONFLICT_COS = 0.6  # and their sentences this similar
@@ -44,8 +44,8 @@ def interval(q: dict[str, Any]) -> tuple[float, float]:
 
 
 def show(q: dict[str, Any]) -> str:
-    sign = {"about": "~", "at_least": ">=", "at_most": "<="}.get(q.get("approx") or "exact", "")
-    return sign + fmt(float(q["value"]))
+    """The figure as its source wrote it ('at least 50', 'hundreds'), never an invented point value."""
+    return f"'{describe_figure(q)}'"
 
 
 @cache
