@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     from counterclaim.web import create_app
 
     rng = random.Random(7)
-    with TestClient(create_app(str(db))) as client:
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1") as client:
         counts = client.app.state.ledger.counts()
         urls = page_urls(client, args.rounds, rng)
         for kind_urls in urls.values():  # warm-up: first request of each kind (imports, template compile)

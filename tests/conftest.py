@@ -91,3 +91,22 @@ def fresh_pg_url():
     yield url.set(database=name).render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# The seeds name Trend News Agency only in a boilerplate line ("Stay up-to-date with more news on Trend
+# News Agency's WhatsApp channel"), which yields no entity: a wire story of our own names it in its text,
+# so that "Trend" (seed 004) merges into it.
+TREND_STORY = ("BAKU, Azerbaijan, October 4. Trend News Agency reported that the Ombudsman's Office had received "
+               "40 new complaints from displaced families.\n")
+
+
+def add_trend_story(db: str, folder: Path) -> None:
+    """Ingest :data:`TREND_STORY` into the ledger at ``db`` (which then merges ORG:trend into it)."""
+    from counterclaim.api import ingest, open_ledger
+
+    story = folder / "trend_story.txt"
+    story.write_text(TREND_STORY, encoding="utf-8")
+    ledger = open_ledger(db)
+    assert ingest(ledger, [story]).ok
+    assert ledger.canonical_map() == {"ORG:trend": "ORG:trend-news-agency"}
+    ledger.close()

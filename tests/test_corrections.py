@@ -15,7 +15,7 @@ import pytest
 from counterclaim import api
 from counterclaim import corrections as corr
 from counterclaim.errors import CorrectionError
-from tests.conftest import copy_ledger
+from tests.conftest import add_trend_story, copy_ledger
 
 
 @pytest.fixture
@@ -109,7 +109,8 @@ def test_rejecting_a_figure_drops_relations_to_it(ledger):
     assert corr.rejected_counts(ledger) == {"quantity": 1, "relation": 1}
 
 
-def test_rejected_entity_merge_is_undone(ledger):
+def test_rejected_entity_merge_is_undone(ledger, db, tmp_path):
+    add_trend_story(db, tmp_path)
     assert ledger.canonical_map() == {"ORG:trend": "ORG:trend-news-agency"}
     n = export(ledger)[0]["counts"]["entity"]
     corr.correct(ledger, "entity_link", "ORG:trend", "reject", author="ana")
@@ -137,7 +138,7 @@ def test_claim_and_attribution_fixes(ledger):
 
 
 @pytest.mark.parametrize(("kind", "item", "action", "field", "value", "code"), [
-    ("figure", "Q", "confirm", None, None, "E501"),
+    ("figures", "Q", "confirm", None, None, "E501"),
     ("quantity", "Q", "approve", None, None, "E502"),
     ("quantity", "nope:q99", "confirm", None, None, "E503"),
     ("technique", "x:t0", "confirm", None, None, "E503"),

@@ -17,6 +17,7 @@ from counterclaim.errors import AnalysisError
 from counterclaim.ingest.document import Document
 from counterclaim.long_texts import WINDOW_CHARS, Merger, windows
 from counterclaim.nlp import DOC_STAGES, load_nlp
+from counterclaim.extract.noncontent import masked, without_noncontent
 from counterclaim.records import Analysis
 
 
@@ -29,7 +30,8 @@ def parse_texts(texts: list[str], *, batch_size: int = 16,
     """
     nlp = load_nlp()
     docs = []
-    for n, doc in enumerate(nlp.pipe(texts, batch_size=batch_size, disable=list(DOC_STAGES))):
+    # Markup and boilerplate read as blanks of the same length (extract/noncontent.py): offsets unchanged.
+    for n, doc in enumerate(nlp.pipe([masked(t) for t in texts], batch_size=batch_size, disable=list(DOC_STAGES))):
         doc.user_data.update(metas[n] if metas else {})
         for name in DOC_STAGES:
             doc = nlp.get_pipe(name)(doc)
@@ -44,16 +46,16 @@ def _meta(document: Document) -> dict[str, str | None]:
 
 def analysis_of(document: Document, doc: Doc) -> Analysis:
     """The records of one parsed document."""
-    if doc.text != document.text:
+    if doc.text != masked(document.text):
         raise AnalysisError("parsed text differs from the stored text", code="E302", path=document.path)
-    return _records(doc)
+    return without_noncontent(_records(doc), document.text)  # nothing comes from markup, stamps or boilerplate
 
 
 def analyze_long(document: Document, *, limit: int = WINDOW_CHARS) -> Analysis:
     """The analysis of a long document, window by window (at most two windows' Docs in memory)."""
     nlp = load_nlp()
     merger = Merger()
-    pieces = list(windows(document.text, limit))
+    pieces = list(windows(masked(document.text), limit))
     parsed = nlp.pipe((piece for _offset, piece in pieces), batch_size=2, disable=list(DOC_STAGES))
     for (offset, piece), doc in zip(pieces, parsed, strict=True):
         doc.user_data.update(_meta(document))
@@ -62,7 +64,7 @@ def analyze_long(document: Document, *, limit: int = WINDOW_CHARS) -> Analysis:
         if doc.text != piece:
             raise AnalysisError("parsed text differs from the stored text", code="E302", path=document.path)
         merger.add(_records(doc), offset)
-    return merger.analysis()
+    return without_noncontent(merger.analysis(), document.text)
 
 
 def _records(doc: Doc) -> Analysis:

@@ -17,12 +17,14 @@ from typing import Any, TextIO
 from counterclaim.errors import AnalysisError, CounterclaimError, IngestError, LedgerError
 from counterclaim.export.csv import export_csv
 from counterclaim.export.jsonl import export_jsonl
+from counterclaim.export.rows import contract_counts
 from counterclaim.ingest.document import Document
 from counterclaim.ingest.metadata import infer_metadata
 from counterclaim.ingest.readers import DEFAULT_MAX_BYTES, iter_input_files, read_file
 from counterclaim.ledger.store import Ledger
 
-__all__ = ["IngestReport", "Ledger", "analyze_pending", "export_csv", "export_jsonl", "ingest", "open_ledger"]
+__all__ = ["IngestReport", "Ledger", "analyze_pending", "contract_counts", "export_csv", "export_jsonl", "ingest",
+           "open_ledger"]
 
 Progress = Callable[[str], None]
 
@@ -40,9 +42,12 @@ class IngestReport:
         return not self.failed
 
 
-def open_ledger(db: str) -> Ledger:
-    """Open (and migrate) the ledger at a path or SQLAlchemy URL."""
-    return Ledger(db)
+def open_ledger(db: str, *, create: bool = True) -> Ledger:
+    """Open (and migrate) the ledger at a path or SQLAlchemy URL.
+
+    With ``create=False`` a missing SQLite file is refused (LedgerError E205) instead of created.
+    """
+    return Ledger(db, create=create)
 
 
 def list_inputs(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
@@ -137,6 +142,11 @@ def _store(ledger: Ledger, doc: Document, analysis, analyzer: str | None, report
         report.added.append(doc.id)
     else:
         report.skipped.append(doc.path)
+
+
+def pending_count(ledger: Ledger, *, everything: bool = False) -> int:
+    """How many documents :func:`analyze_pending` would analyse."""
+    return ledger.counts()["documents"] if everything else len(ledger.documents(analyzed=False))
 
 
 def analyze_pending(ledger: Ledger, *, everything: bool = False, batch_size: int = 16,
@@ -278,6 +288,10 @@ def export(ledger: Ledger, fmt: str, out: TextIO | None = None, folder: str | No
     elif fmt == "csv":
         if not folder:
             raise ExportError("csv export writes a folder: give --out DIR", code="E402")
-        export_csv(ledger, Path(folder))
+        try:
+            export_csv(ledger, Path(folder))
+        except OSError as exc:
+            raise ExportError(f"cannot write the export there: {exc.strerror or exc}", code="E403",
+                              path=folder) from None
     else:
         raise ExportError(f"unknown export format {fmt!r}; choose one of: jsonl, csv", code="E401")

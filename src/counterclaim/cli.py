@@ -7,6 +7,7 @@ error or unreachable database. Errors are mapped to exit codes here only.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import threading
@@ -16,9 +17,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from counterclaim import __version__
 from counterclaim.errors import CounterclaimError
@@ -36,6 +40,8 @@ app = typer.Typer(
     rich_markup_mode="markdown",
     add_completion=False,
 )
+# No markup by default: ledger text, titles and paths are printed as they are (say_error marks up its own
+# prefix and escapes the rest).
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
@@ -48,6 +54,25 @@ class State:
     db: str = "counterclaim.db"
     # What Ctrl-C leaves behind, said on stderr when it comes (each command keeps it true).
     on_interrupt: str = "interrupted; every write already made is whole"
+    create: bool = False
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(value: object) -> str:
+    """A user-controlled string made safe for a Rich message: markup escaped, control characters quoted.
+
+    A file named ``Report [draft] v2.txt`` prints as itself, ``[/x]`` cannot break the markup, and
+    a newline in a name prints as ``\\n`` so it cannot forge a line of its own.
+    """
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value))
+    return escape(text)
+
+
+def say_error(exc: object) -> None:
+    """One coded error line on stderr (the message is user-controlled: escaped and quoted)."""
+    err.print(f"[red]error[/red] {shown(exc)}", markup=True, soft_wrap=True)
 
 
 INTERRUPTED_STORING = ("interrupted: the documents already stored are whole, the others are not in the ledger; "
@@ -67,11 +92,15 @@ def main_options(
     db: Annotated[str, typer.Option("--db", help="Ledger: a file path (SQLite) or a SQLAlchemy URL, "
                                     "e.g. postgresql+psycopg://user@host/dbname.", envvar="COUNTERCLAIM_DB")
                   ] = "counterclaim.db",
+    create: Annotated[bool, typer.Option("--create", help="Start an empty SQLite ledger at --db if no file is "
+                                         "there (ingest always may); otherwise a missing file is an error.")
+                      ] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Options common to every command."""
     State.db = db
+    State.create = create
 
 
 class _StopBetweenDocuments:
@@ -99,7 +128,7 @@ class _StopBetweenDocuments:
         if self.now or self.asked:
             raise KeyboardInterrupt
         self.asked = True
-        err.print("stopping after the current documents… (Ctrl-C again to stop at once)", markup=False)
+        err.print("stopping after the current documents… (Ctrl-C again to stop at once)")
 
     def check(self) -> None:
         if self.asked:
@@ -118,10 +147,20 @@ def _reader_may_leave() -> Iterator[None]:
         raise typer.Exit(0) from None
 
 
-def _ledger():  # type: ignore[no-untyped-def]
+def _ledger(*, create: bool = False):  # type: ignore[no-untyped-def]
+    """The ledger at --db; a missing SQLite file is E205 unless this command creates ledgers or --create."""
     from counterclaim.api import open_ledger
 
-    return open_ledger(State.db)
+    return open_ledger(State.db, create=create or State.create)
+
+
+@contextmanager
+def _bar(verb: str, total: int, unit: str) -> Iterator[tuple[Progress, TaskID]]:
+    """A progress bar on stderr (only on a terminal): ``verb``, a bar, done/total ``unit``, elapsed, a note."""
+    with Progress(TextColumn(f"[bold]{verb}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+                  TimeElapsedColumn(), TextColumn("{task.description}"), console=err, disable=not err.is_terminal,
+                  transient=True) as bar:
+        yield bar, bar.add_task("", total=total)
 
 
 @app.command()
@@ -151,7 +190,7 @@ def ingest(
     from counterclaim import api
     from counterclaim.parallel import default_workers
 
-    ledger = _ledger()
+    ledger = _ledger(create=True)
     files = api.list_inputs(paths)
     workers = workers or default_workers()
     show = not quiet and err.is_terminal
@@ -167,9 +206,9 @@ def ingest(
 
         stop = _StopBetweenDocuments()
 
-        def step(shown: str) -> None:
+        def step(name: str) -> None:
             stop.check()
-            bar.update(task, advance=1, description=shown[-50:])
+            bar.update(task, advance=1, description=shown(name[-50:]))
 
         def linking(n: int) -> None:
             State.on_interrupt = INTERRUPTED_LINKING.format(n=n)  # every document is stored by now
@@ -184,17 +223,19 @@ def ingest(
                                 on_link=linking, on_document=lambda _path: stop.check())
         State.on_interrupt = "interrupted after the ingest; the ledger is complete"
     for failure in report.failed:
-        err.print(f"[red]error[/red] {failure}", markup=True, soft_wrap=True)
+        say_error(failure)
     if not quiet:
-        counts = ledger.counts()
+        counts = api.contract_counts(ledger)  # as the overview and the export's meta line count
         table = Table(title=f"ingest into {State.db}", show_header=True)
         for col in ("added", "skipped (duplicate)", "failed", "documents in ledger", "entities", "mentions",
                     "figures", "attributions", "claims"):
             table.add_column(col, justify="right")
         table.add_row(str(len(report.added)), str(len(report.skipped)), str(len(report.failed)),
-                      *(str(counts[k]) for k in ("documents", "entities", "mentions", "quantities", "attributions",
-                                                 "claims")))
+                      *(str(counts[k]) for k in ("document", "entity", "mention", "quantity", "attribution",
+                                                 "claim")))
         err.print(table)
+        err.print("entities count once however many names were merged into them; rejected items are not counted "
+                  "(as in the overview and the export)", style="dim")
     if report.failed:
         raise typer.Exit(1)
 
@@ -216,9 +257,17 @@ def analyze(
     from counterclaim.parallel import default_workers
 
     ledger = _ledger()
-    report = api.analyze_pending(ledger, everything=all_, workers=workers or default_workers())
+    todo = api.pending_count(ledger, everything=all_)
+    with _bar("analyze", todo, "documents") as (bar, task):
+        if todo:
+            bar.update(task, description="loading the language model…")
+
+        def step(name: str) -> None:
+            bar.update(task, advance=1, description=shown(name[-50:]))
+
+        report = api.analyze_pending(ledger, everything=all_, workers=workers or default_workers(), on_doc=step)
     for failure in report.failed:
-        err.print(f"[red]error[/red] {failure}", markup=True, soft_wrap=True)
+        say_error(failure)
     err.print(f"analysed {len(report.added)} document(s), {len(report.failed)} failed")
     if report.failed:
         raise typer.Exit(1)
@@ -258,9 +307,8 @@ def spark_ingest(
     finally:
         spark.stop()
     for failure in report.failed:
-        err.print(f"[red]error[/red] {failure}", markup=True, soft_wrap=True)
-    err.print(f"added {len(report.added)}, skipped {len(report.skipped)} (duplicate), failed {len(report.failed)}",
-              markup=False)
+        say_error(failure)
+    err.print(f"added {len(report.added)}, skipped {len(report.skipped)} (duplicate), failed {len(report.failed)}")
     if report.failed:
         raise typer.Exit(1)
 
@@ -281,11 +329,20 @@ def export(
     """
     from counterclaim import api
 
+    from counterclaim.errors import ExportError
+
+    if fmt not in ("jsonl", "csv"):
+        raise ExportError(f"unknown export format {fmt!r}; choose one of: jsonl, csv", code="E401")
     ledger = _ledger()
     if fmt == "csv":
         api.export(ledger, "csv", folder=str(out_path) if out_path else None)
     elif out_path is not None:
-        with open(out_path, "w", encoding="utf-8") as fh:
+        try:
+            fh = open(out_path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise ExportError(f"cannot write the export there: {exc.strerror or exc}", code="E403",
+                              path=str(out_path)) from None
+        with fh:
             api.export(ledger, fmt, fh)
     else:
         with _reader_may_leave():
@@ -308,15 +365,21 @@ def relink() -> None:
     from counterclaim import api
 
     ledger = _ledger()
-    with err.status("linking…"):
-        report = api.link(ledger)
+    with _bar("relink", 1, "run") as (bar, task):
+        bar.update(task, description="reading the ledger…")
+
+        def started(n: int) -> None:
+            bar.update(task, description=f"linking {n} documents: entities, claims, figures…")
+
+        report = api.link(ledger, on_start=started)
+        bar.update(task, advance=1)
     kinds = ", ".join(f"{n} {t}" for t, n in sorted(report.relations.items())) or "no relations"
     err.print(f"relinked: {report.merges} entity merge(s); {kinds}")
 
 
 @app.command()
 def documents() -> None:
-    """List the documents in the ledger: date, type, dateline, who speaks for each, title.
+    """List the documents in the ledger: id, date, type, who speaks for each, title and path.
 
     Examples:
 
@@ -327,15 +390,33 @@ def documents() -> None:
     from counterclaim import api
 
     rows = api.document_summaries(_ledger())
-    table = Table(title=f"{len(rows)} document(s) in {State.db}", show_lines=False)
-    for col in ("id", "published", "type", "dateline", "asserter", "mentions", "title"):
-        table.add_column(col, justify="right" if col == "mentions" else "left", overflow="ellipsis",
-                         no_wrap=True, max_width=max(20, out.width - 92) if col == "title" else None)
+    wide = out.width >= 170  # dateline, asserter, mentions and path in columns of their own
+    table = Table(title=f"{len(rows)} document(s) in {State.db}", box=box.SIMPLE_HEAD, pad_edge=False)
+    # Ids and dates are never cut; the title is shortened to one line instead.
+    table.add_column("id", no_wrap=True, min_width=16)
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("type", no_wrap=True)
+    if wide:
+        for col in ("dateline", "asserter"):
+            table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=20)
+        table.add_column("mentions", justify="right", no_wrap=True)
+        table.add_column("path", no_wrap=True)
+        table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=max(20, out.width - 150))
+    else:
+        table.add_column("title · asserter · path", overflow="fold")
     for r in rows:
-        title = str(r["title"] or "")
-        table.add_row(str(r["id"]), str(r["published"] or "—"), str(r["doc_type"]), str(r["dateline"] or "—"),
-                      str(r["asserter"] or "—"), str(r["mentions"]), title if len(title) <= 90 else title[:89] + "…")
-    out.print(table, markup=False)
+        title = " ".join(str(r["title"] or "—").split())
+        cells = [str(r["id"]), str(r["published"] or "—"), str(r["doc_type"])]
+        if wide:
+            cells += [str(r["dateline"] or "—"), str(r["asserter"] or "—"), str(r["mentions"]), str(r["path"]), title]
+        else:
+            room = max(20, out.width - 46)
+            cell = Text(title if len(title) <= room else title[: room - 1] + "…", style="bold")
+            cell.append(f"\n{r['asserter'] or 'no asserter found'}")
+            cell.append(f"\n{r['path']}", style="dim")
+            cells.append(cell)  # type: ignore[arg-type]
+        table.add_row(*cells)
+    out.print(table)
 
 
 @app.command()
@@ -343,7 +424,7 @@ def show(
     doc: Annotated[str, typer.Argument(help="A document id (or unique prefix) from `counterclaim documents`, "
                                        "or the path it was ingested from.")],
 ) -> None:
-    """Show one document's ledger: who speaks, who is quoted, its claims and figures, with offsets.
+    """Show one document's ledger: who speaks, who is quoted, its claims and figures, with their ids.
 
     Examples:
 
@@ -357,46 +438,57 @@ def show(
     d = view["document"]
     names = {e["id"]: e["name"] for e in view["entity"]}
     name = lambda key: names.get(key, key) if key else "—"  # noqa: E731
-    out.print(f"[bold]{d['title'] or d['path']}[/bold]", markup=True, highlight=False)
+    local = lambda key: key.rsplit(":", 1)[-1]  # noqa: E731 - 'a3' of 'd225c57583620430:a3'
+    out.print(Text(d["title"] or d["path"], style="bold"))
     out.print(f"{d['id']} · {d['doc_type']} · {d['published'] or 'undated'} · {d['dateline'] or '—'} · "
-              f"outlet {d['outlet'] or '—'} · asserter {name(d['asserter'])}", markup=False)
+              f"outlet {d['outlet'] or '—'} · asserter {name(d['asserter'])}")
+    out.print(f"path {d['path']}")
 
     def clip(text: str, n: int = 90) -> str:
         text = " ".join(text.split())
         return text if len(text) <= n else text[: n - 1] + "…"
 
-    t = Table(title="attributions: who said what", title_justify="left")
-    for col in ("at", "speaker", "via", "direct", "content"):
-        t.add_column(col, overflow="fold")
+    def table(title: str, *cols: str) -> Table:
+        t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in cols:  # ids, offsets, types and numbers are never cut; the text wraps
+            t.add_column(col, no_wrap=col != cols[-1], overflow="fold")
+        return t
+
+    t = table("attributions: who said what", "id", "at", "speaker", "content")
     for a in view["attribution"]:
-        t.add_row(str(a["content"]["start"]), name(a["speaker"]), ", ".join(name(v) for v in a["via"]) or "—",
-                  "quote" if a["direct"] else "reported", clip(a["content"]["text"]))
-    out.print(t, markup=False)
-    t = Table(title="claims", title_justify="left")
-    for col in ("at", "type", "polarity", "check", "asserter", "about", "text"):
-        t.add_column(col, overflow="fold")
+        content = Text(clip(a["content"]["text"]))
+        via = ", ".join(name(v) for v in a["via"])
+        content.append(f"\n{'quoted' if a['direct'] else 'reported'}{f', via {via}' if via else ''}", style="dim")
+        t.add_row(local(a["id"]), str(a["content"]["start"]), clip(name(a["speaker"]), 24), content)
+    out.print(t if t.row_count else "attributions: none found")
+    t = table("claims", "id", "at", "type", "check", "claim")
     for c in view["claim"]:
-        t.add_row(str(c["start"]), c["claim_type"], c["polarity"], f"{c['checkworthy']:.2f}", name(c["asserter"]),
-                  ", ".join(name(x) for x in c["about"][:3]) or "—", clip(c["text"]))
-    out.print(t, markup=False)
-    t = Table(title="figures", title_justify="left")
+        text = Text(clip(c["text"]))
+        about = ", ".join(name(x) for x in c["about"][:3]) or "—"
+        text.append(f"\n{c['polarity']}; by {name(c['asserter'])}; about {about}", style="dim")
+        t.add_row(local(c["id"]), str(c["start"]), c["claim_type"], f"{c['checkworthy']:.2f}", text)
+    out.print(t if t.row_count else "claims: none found")
+    t = table("figures", "id", "at", "figure", "category", "counted")
     by_id = {q["id"]: q for q in view["quantity"]}
-    for col in ("at", "figure", "approx", "category", "scope", "counted", "subgroup", "part of"):
-        t.add_column(col, overflow="fold")
     for q in view["quantity"]:
         parent = by_id.get(q["parent"] or "")
         revises = by_id.get(q.get("revision_of") or "")
-        scope = (q.get("scope") or "incident") + (f" (revises {describe_figure(revises)})" if revises else "")
-        t.add_row(str(q["start"]), clip(describe_figure(q), 30), q["approx"], q["category"], scope,
-                  q["counted"] or "—", q["subgroup"] or "—", describe_figure(parent) if parent else "—")
-    out.print(t, markup=False)
+        counted = q["counted"] or "—"
+        counted += f" ({q['subgroup']})" if q["subgroup"] and q["subgroup"] != q["counted"] else ""
+        counted += f", part of {describe_figure(parent)}" if parent else ""
+        counted += f"; {q['scope']}" if q.get("scope") and q["scope"] != "incident" else ""
+        counted += f"; revises {describe_figure(revises)}" if revises else ""
+        t.add_row(local(q["id"]), str(q["start"]), clip(describe_figure(q), 30), q["category"], counted)
+    out.print(t if t.row_count else "figures: none found")
+    out.print(f"correct an item by its id: counterclaim corrections add figure|attribution|claim {d['id'][:8]}:ID "
+              "confirm|reject|fix")
     t = Table(title="persuasion techniques", title_justify="left")
     for col in ("at", "label", "score", "speaker", "text", "why"):
         t.add_column(col, overflow="fold")
     for x in view.get("technique", []):
         t.add_row(str(x["start"]), x["label"], f"{x['score']:.2f}", name(x["speaker"]), clip(x["text"], 50),
                   clip(x["why"], 70))
-    out.print(t, markup=False)
+    out.print(t)
 
 
 @app.command()
@@ -406,6 +498,10 @@ def serve(
     read_only: Annotated[bool, typer.Option("--read-only", help="Turn off uploads and corrections.")] = False,
     max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", min=0.001,
                                                  help="Largest file the ingest page accepts, in MB.")] = 20,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="Also answer requests for this host name (repeatable; '*' for any). Only the bound "
+                             "host, 127.0.0.1 and localhost are answered otherwise, so a foreign web page cannot "
+                             "reach the ledger by pointing its own name at this machine (DNS rebinding).")] = None,
 ) -> None:
     """Start the web reader on the same ledger: read documents, claims, figures; confirm or correct them.
 
@@ -414,21 +510,26 @@ def serve(
       counterclaim serve
 
       counterclaim --db ledger.db serve --port 8080 --read-only
+
+      counterclaim serve --host 0.0.0.0 --allow-host reader.example.org
     """
     import uvicorn
 
     from counterclaim.web import create_app
+    from counterclaim.web.app import LOCAL_HOSTS
 
-    web = create_app(State.db, read_only=read_only, max_upload_bytes=int(max_upload_mb * 1024 * 1024))
+    hosts = [host, *LOCAL_HOSTS, *(allow_host or [])]
+    web = create_app(State.db, read_only=read_only, max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+                     allowed_hosts=hosts, create=State.create)
     err.print(f"counterclaim web reader on http://{host}:{port}/ (ledger {State.db}"
-              f"{', read-only' if read_only else ''}); Ctrl-C stops it", markup=False)
+              f"{', read-only' if read_only else ''}); Ctrl-C stops it")
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 corrections_app = typer.Typer(
     help="Analysts' verdicts on ledger items: list them, add one, and the Label Studio round trip.\n\n"
          "Examples:\n\n"
-         "  counterclaim corrections add quantity d381164fab62f004:q1 reject --author ana\n\n"
+         "  counterclaim corrections add figure d381164fab62f004:q1 reject --author ana\n\n"
          "  counterclaim corrections export --format labelstudio --out tasks.json --config config.xml",
     no_args_is_help=True,
     rich_markup_mode="markdown",
@@ -462,13 +563,15 @@ def corrections_list(
     for r in rows:
         change = f"{r['field']} → {r['value']}" if r["field"] else "—"
         table.add_row(str(r["id"]), r["at"], r["author"], r["source"], r["kind"], r["item"], r["action"], change)
-    out.print(table, markup=False)
+    out.print(table)
 
 
 @corrections_app.command("add")
 def corrections_add(
-    kind: Annotated[str, typer.Argument(help="quantity, attribution, claim, technique, relation or entity_link.")],
-    item_id: Annotated[str, typer.Argument(help="The item's id, as in the export (e.g. d381164fab62f004:q1).")],
+    kind: Annotated[str, typer.Argument(help="One of: figure (quantity), attribution, claim, technique, relation, "
+                                        "entity_link.")],
+    item_id: Annotated[str, typer.Argument(help="The item's id, as in the export (e.g. d381164fab62f004:q1); "
+                                           "a document id prefix will do (d381164f:q1, the id `show` prints).")],
     action: Annotated[str, typer.Argument(help="confirm, reject, fix or reset.")],
     field: Annotated[str | None, typer.Option("--field", help="With fix: the field (e.g. category).")] = None,
     value: Annotated[str | None, typer.Option("--value", help="With fix: the new value.")] = None,
@@ -479,18 +582,22 @@ def corrections_add(
 
     Examples:
 
-      counterclaim corrections add quantity d381164fab62f004:q1 reject
+      counterclaim corrections add figure d381164fab62f004:q1 reject
 
-      counterclaim corrections add quantity d381164fab62f004:q6 fix --field category --value injured
+      counterclaim corrections add figure d381164f:q6 fix --field category --value injured
     """
     from counterclaim import corrections as corr
 
     ledger = _ledger()
+    kind = corr.kind_of(kind)
+    if kind in ("quantity", "attribution", "claim", "technique") and ":" in item_id:
+        prefix, local = item_id.rsplit(":", 1)
+        hits = ledger.match_documents(prefix)
+        item_id = f"{hits[0]}:{local}" if len(hits) == 1 else item_id
     cid = corr.correct(ledger, kind, item_id, action, author=author, field=field, value=value, source="cli",
                        note=note)
     review = corr.review_of(ledger, kind, item_id)
-    err.print(f"correction {cid}: {kind} {item_id} is now {review['status'] if review else 'unreviewed'}",
-              markup=False)
+    err.print(f"correction {cid}: {kind} {item_id} is now {review['status'] if review else 'unreviewed'}")
 
 
 @corrections_app.command("export")
@@ -520,7 +627,7 @@ def corrections_export(
     else:
         with open(out_path, "w", encoding="utf-8") as fh:
             n = labelstudio.write_tasks(ledger, fh)
-    err.print(f"{n} Label Studio task(s) written", markup=False)
+    err.print(f"{n} Label Studio task(s) written")
 
 
 @corrections_app.command("import")
@@ -544,10 +651,9 @@ def corrections_import(
         raise CorrectionError(f"cannot read {path}: {exc.strerror or exc}", code="E506") from None
     report = labelstudio.import_file(_ledger(), data).as_dict()
     err.print(f"{report['tasks']} task(s): {report['confirmed']} confirmed, {report['rejected']} rejected, "
-              f"{report['fixed']} fixed, {report['unchanged']} already standing, {report['skipped']} skipped",
-              markup=False)
+              f"{report['fixed']} fixed, {report['unchanged']} already standing, {report['skipped']} skipped")
     for reason, n in report["reasons"].items():
-        err.print(f"  skipped {n}: {reason}", markup=False)
+        err.print(f"  skipped {n}: {reason}")
     print(json.dumps({k: v for k, v in report.items() if k != "details"}, ensure_ascii=False))
 
 
@@ -592,7 +698,7 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except CounterclaimError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True, soft_wrap=True)
+        say_error(exc)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -601,6 +707,9 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:  # a file or folder named on the command line that cannot be read or written
+        say_error(f"[E003] {exc.filename or ''}: {exc.strerror or exc}")
+        sys.exit(2)
     except Exception as exc:  # click usage errors (typer may vendor its own click)
         if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()

@@ -36,6 +36,10 @@ from counterclaim.ledger.store import Ledger
 from counterclaim.records import CATEGORIES, CLAIM_TYPES, POLARITIES
 
 KINDS = ("quantity", "attribution", "claim", "technique", "relation", "entity_link")
+# Names a user may type for a kind: a figure is stored as a ``quantity`` (the contract's name).
+KIND_ALIASES = {"figure": "quantity"}
+# The kinds as a user sees them, in help texts and error messages alike.
+KIND_NAMES = ", ".join("figure (quantity)" if k == "quantity" else k for k in KINDS)
 ACTIONS = ("confirm", "reject", "fix", "reset")
 # Fields an analyst may set, per kind, and the values each accepts (None: free text, "entity": an entity id).
 FIXABLE: dict[str, dict[str, tuple[str, ...] | str | None]] = {
@@ -146,9 +150,16 @@ def apply(rows: Iterable[dict[str, Any]], review_map: dict[Anchor, Review], *,
         yield row
 
 
-def _check_kind(kind: str) -> None:
+def kind_of(name: str) -> str:
+    """The stored kind a user-facing name stands for ('figure' → 'quantity').
+
+    Raises:
+        CorrectionError: E501 when it names no kind.
+    """
+    kind = KIND_ALIASES.get(name, name)
     if kind not in KINDS:
-        raise CorrectionError(f"unknown item kind {kind!r}; choose one of: {', '.join(KINDS)}", code="E501")
+        raise CorrectionError(f"unknown item kind {name!r}; choose one of: {KIND_NAMES}", code="E501")
+    return kind
 
 
 def _item(ledger: Ledger, kind: str, item_id: str) -> tuple[str | None, int | None, int | None]:
@@ -157,7 +168,7 @@ def _item(ledger: Ledger, kind: str, item_id: str) -> tuple[str | None, int | No
     Raises:
         CorrectionError: E501 unknown kind, E503 no such item.
     """
-    _check_kind(kind)
+    kind = kind_of(kind)
     with ledger.session() as s:
         if kind in _MODELS:
             _id, start, end, _text = span_columns(kind)
@@ -192,7 +203,7 @@ def prepare(ledger: Ledger, kind: str, item_id: str, action: str, *, author: str
     Raises:
         CorrectionError: as :func:`correct`.
     """
-    _check_kind(kind)
+    kind = kind_of(kind)
     if action not in ACTIONS:
         raise CorrectionError(f"unknown action {action!r}; choose one of: {', '.join(ACTIONS)}", code="E502")
     author = (author or "").strip()[:200] or "anonymous"
@@ -230,6 +241,7 @@ def review_of(ledger: Ledger, kind: str, item_id: str) -> dict[str, Any] | None:
     Raises:
         CorrectionError: E501 unknown kind, E503 no such item.
     """
+    kind = kind_of(kind)
     doc_id, start, end = _item(ledger, kind, item_id)
     if doc_id is None:
         found = reviews(ledger.corrections(kinds=(kind,), item_ids={item_id}))

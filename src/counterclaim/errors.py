@@ -62,6 +62,7 @@ class LedgerError(CounterclaimError):
 
     Codes: E201 cannot open or reach, E202 written by a newer counterclaim, E203 no such document,
     E204 the database refused one write (that document fails; the ingest goes on).
+    E205 no ledger at the --db path (commands other than ingest never create one without --create).
     """
 
     code = "E200"

@@ -59,6 +59,16 @@ def _paths(led, hits):
         ("title:killed", []),                     # no column filters: 'title' is just a word
         ("", []),
         ("  ¿?  ", []),
+        ("kills", ["cauca.txt", "kivu.txt"]),     # other forms of a word: stem searched as a prefix
+        ("civilian", ["kivu.txt"]),
+        ("displacement", ["idlib.txt"]),
+        ("leader killings", ["cauca.txt"]),
+        ("900000", ["idlib.txt"]),                # numbers with or without separators
+        ("900,000", ["idlib.txt"]),
+        ("900.000", ["idlib.txt"]),
+        ("131", ["kivu.txt"]),
+        ("the civilians of Kishishe", ["kivu.txt"]),  # stop-words left out
+        ("the", ["cauca.txt", "idlib.txt", "kivu.txt"]),  # ... unless nothing else is asked
     ],
 )
 def test_search_finds_every_word_and_ignores_query_syntax(ledger, query, expected):
@@ -88,3 +98,40 @@ def test_postgresql_query_uses_the_indexed_expression():
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     assert search._PG_TSVECTOR == migration.PG_TSVECTOR
+
+
+@pytest.mark.parametrize(
+    "query, terms, note",
+    [
+        ("genocides genocides Genocides", ["genocides"], None),
+        ("the killings in the camps", ["killings", "camps"], "Common words ignored: the, in."),
+        (" ".join(f"w{i}" for i in range(12)), [f"w{i}" for i in range(8)],
+         "Only the first 8 words were searched; left out: w8, w9, w10, w11."),
+        ("killed " * 60 + "displacement", ["killed"], "Only the first 300 characters of the query were read."),
+        ("a" * 299 + " bcdef", ["a" * 299], "Only the first 300 characters of the query were read."),
+        ("x " * 148 + "abcdefgh", ["x"], "Only the first 300 characters of the query were read."),
+    ],
+)
+def test_queries_are_capped_deduplicated_and_say_when_cut(query, terms, note):
+    from counterclaim.ledger.search import parse_query
+
+    parsed = parse_query(query)
+    assert [t.word for t in parsed.terms] == terms
+    assert parsed.note() == note
+    assert all(not t.word.startswith("abcd") or t.word == "abcdefgh" for t in parsed.terms)  # never mid-word
+
+
+def test_a_long_query_is_cheap(ledger):
+    import time
+
+    words = " ".join(["killed", "civilians", "camps", "border", "the", "of"] * 25)  # 150 words
+    started = time.perf_counter()
+    ledger.search(words)
+    assert time.perf_counter() - started < 2
+
+
+def test_control_characters_in_a_text_never_become_marks(ledger):
+    ledger.add_document(Document(text="Kabul, 3 May 2021. \x01Forged\x02 marks around 14 wounded pupils.",
+                                 path="forged.txt"), None)
+    (hit,) = ledger.search("pupils")
+    assert hit["snippet"].count("\x01") == 1 and "\x01pupils\x02" in hit["snippet"]

@@ -7,6 +7,9 @@ import pytest
 from tests.conftest import copy_ledger
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+# The reader answers only the hosts it is reached under on this machine (DNS rebinding); TestClient's
+# default "testserver" is a foreign name.
+LOCAL = "http://127.0.0.1"
 
 
 @pytest.fixture
@@ -21,7 +24,7 @@ def client(web_db):
 
     from counterclaim.web import create_app
 
-    with TestClient(create_app(web_db, ingest_in_process=True)) as c:  # monkeypatched api.ingest is seen
+    with TestClient(create_app(web_db, ingest_in_process=True), base_url=LOCAL) as c:  # monkeypatched api.ingest is seen
         yield c
 
 
@@ -31,5 +34,5 @@ def read_only_client(web_db):
 
     from counterclaim.web import create_app
 
-    with TestClient(create_app(web_db, read_only=True)) as c:
+    with TestClient(create_app(web_db, read_only=True), base_url=LOCAL) as c:
         yield c

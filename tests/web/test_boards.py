@@ -71,7 +71,10 @@ def test_entity_html_ocampo(client):
     assert "style=" not in html and "<script>" not in html
 
 
-def test_merged_entity_redirects(client):
+def test_merged_entity_redirects(client, web_db, tmp_path):
+    from tests.conftest import add_trend_story
+
+    add_trend_story(web_db, tmp_path)
     r = client.get("/entities/ORG:trend", follow_redirects=False)
     assert r.status_code in (307, 308)
     assert r.headers["location"].endswith("/entities/ORG:trend-news-agency")
@@ -342,7 +345,8 @@ def test_api_docs_page(client):
     for path in ("/api/claims", "/api/contradictions", "/api/figures", "/api/entities/{entity_id}"):
         assert f'<code class="path">{path}</code>' in html
     assert 'href="/openapi.json"' in html
-    claims = html.split('<code class="path">/api/claims</code>')[1].split("</section>")[0]
+    claims = html.split('<code class="path">/api/claims</code>')[0].rsplit("<section", 1)[1] + \
+        html.split('<code class="path">/api/claims</code>')[1].split("</section>")[0]
     assert "ranked by check-worthiness" in claims
     for param in ("asserter", "about", "claim_type", "polarity", "date_from", "date_to", "page"):
         assert f"<code>{param}</code>" in claims

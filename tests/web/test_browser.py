@@ -135,6 +135,7 @@ def test_a_rejected_figure_stays_rejected_after_reload(server, page):
     fig = page.locator("#doc-text .item-quantity").first
     item_id = fig.get_attribute("data-id")
     assert fig.get_attribute("data-status") in (None, "")
+    fig.click()  # selecting the item in the text opens its review controls in the side panel
     # Wait for the correction's POST itself: "networkidle" can be reached before a slow machine sends it.
     with page.expect_response(lambda r: r.request.method == "POST", timeout=30000):
         page.locator(f"#items li[data-id='{item_id}'] button[name='action'][value='reject']").click()
@@ -156,8 +157,8 @@ def test_hostile_document_renders_inert(server, page):
     assert page.problems == []  # no alert() dialog, no script error
 
 
-@pytest.mark.parametrize("path", ["/", "/search?q=Khojaly", "/claims", "/figures", "/incidents", "/corrections",
-                                  "/ingest", "/docs"])
+@pytest.mark.parametrize("path", ["/", "/search?q=Khojaly", "/claims", "/disputes", "/documents", "/entities", "/figures",
+                                  "/incidents", "/corrections", "/ingest", "/docs"])
 def test_pages_load_without_script_or_csp_errors(server, page, path):
     base, _ids = server
     response = page.goto(base + path)
@@ -204,4 +205,53 @@ def test_uploading_a_file_ingests_it(server, page, tmp_path):
     page.locator("a[href^='/documents/']").first.click()
     page.wait_for_load_state("networkidle")
     assert page.locator("#doc-text .item-quantity").count() >= 1
+    assert page.problems == []
+
+
+def _visible(locator) -> int:
+    return sum(1 for i in range(locator.count()) if locator.nth(i).is_visible())
+
+
+def test_disputes_are_findable_and_their_evidence_one_click_away(server, page):
+    base, ids = server
+    page.goto(base + "/")
+    page.locator("header nav a", has_text="Disputes").click()
+    page.wait_for_url("**/disputes")
+    assert "say opposite things about genocide" in page.locator("main").inner_text()
+    technical = page.locator("article.pair details.technical").first
+    assert not technical.locator("p").first.is_visible()
+    technical.locator("summary").click()
+    assert "score" in technical.locator("p").first.inner_text()
+    page.goto(base + "/")
+    page.locator(".count[data-kind='claims'] dd a").click()
+    page.wait_for_url("**/claims")
+    page.locator("a[href='#contradictions']").click()
+    assert page.locator("#contradictions").is_visible()
+    page.goto(f"{base}/documents/{ids['000']}")
+    banner = page.locator(".dispute-banner")
+    assert banner.is_visible() and "Disputed" in banner.inner_text()
+    banner.locator("a[href='#h-related']").click()
+    assert page.locator("#h-related").is_visible()
+    assert page.problems == []
+
+
+def test_side_panel_reveals_one_items_controls_at_a_time(server, page):
+    base, ids = server
+    page.goto(f"{base}/documents/{ids['003']}")
+    rejects = page.locator("#items button[name='action'][value='reject']")
+    assert rejects.count() >= 20 and _visible(rejects) == 0
+    first = _figure(page, "613", "killed")
+    first.click()
+    panel = page.locator(f"#items li[data-id='{first.get_attribute('data-id')}']")
+    assert panel.locator("button[value='reject']").is_visible() and _visible(rejects) == 1
+    second = _figure(page, "487", "injured")
+    second.click()
+    assert page.locator(f"#items li[data-id='{second.get_attribute('data-id')}'] button[value='reject']").is_visible()
+    assert not panel.locator("button[value='reject']").is_visible() and _visible(rejects) == 1
+    page.locator("#items li[data-kind='claim'] details.controls summary").first.click()
+    assert _visible(rejects) == 1
+    page.locator("nav.skip a[href='#h-related']").click()
+    assert page.url.endswith("#h-related") and page.locator("#h-related").is_visible()
+    page.locator("nav.skip a[href='#items']").click()
+    assert page.url.endswith("#items")
     assert page.problems == []

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from counterclaim.query.document import Span, flatten, segments
 
-from tests.web.conftest import XSS
+from tests.web.conftest import LOCAL, XSS
 
 KINDS = ("attribution", "claim", "mention", "quantity")
 
@@ -179,7 +179,7 @@ def test_empty_search_gives_a_hint(client):
     for url in ("/search", "/search?q=", "/search?q=%20%20"):
         page = client.get(url)
         assert page.status_code == 200 and 'class="hint"' in page.text
-    assert client.get("/api/search?q=").json() == {"q": "", "hits": []}
+    assert client.get("/api/search?q=").json() == {"q": "", "hits": [], "terms": [], "note": None}
 
 
 # -- document -------------------------------------------------------------------------------------
@@ -300,7 +300,7 @@ def test_reviewed_items_show_their_status_and_fixed_value(web_db, seed_ids):
     correct(ledger, "quantity", f"{doc}:q1", "reject", author="ana")
     correct(ledger, "quantity", f"{doc}:q6", "fix", field="category", value="missing", author="ana")
     ledger.close()
-    with TestClient(create_app(web_db)) as c:
+    with TestClient(create_app(web_db), base_url=LOCAL) as c:
         html = c.get(f"/documents/{doc}").text
         data = c.get(f"/api/documents/{doc}").json()
         overview = c.get("/api/overview").json()
@@ -344,7 +344,7 @@ def test_hostile_text_is_escaped_everywhere(web_db, tmp_path):
     assert report.ok and len(report.added) == 1
     doc_id = report.added[0]
     ledger.close()
-    with TestClient(create_app(web_db)) as c:
+    with TestClient(create_app(web_db), base_url=LOCAL) as c:
         pages = {"document": c.get(f"/documents/{doc_id}"), "search": c.get("/search", params={"q": "alert"}),
                  "overview": c.get("/")}
         data = c.get(f"/api/documents/{doc_id}").json()

@@ -10,6 +10,9 @@ import pytest
 from counterclaim import api
 from counterclaim import corrections as corr
 
+from tests.conftest import add_trend_story
+from tests.web.conftest import LOCAL
+
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
@@ -65,7 +68,7 @@ def test_json_post_answers_the_standing_review(client, figs):
 
 
 @pytest.mark.parametrize(("payload", "status", "code"), [
-    ({"kind": "figure", "item_id": "X", "action": "confirm"}, 400, "E501"),
+    ({"kind": "figures", "item_id": "X", "action": "confirm"}, 400, "E501"),
     ({"kind": "quantity", "item_id": "613", "action": "approve"}, 400, "E502"),
     ({"kind": "quantity", "item_id": "nope:q1", "action": "confirm"}, 404, "E503"),
     ({"kind": "quantity", "item_id": "613", "action": "fix", "field": "value", "value": "1"}, 400, "E504"),
@@ -195,7 +198,7 @@ def test_labelstudio_upload_is_size_capped(web_db):
 
     from counterclaim.web import create_app
 
-    with TestClient(create_app(web_db, max_upload_bytes=1000)) as c:
+    with TestClient(create_app(web_db, max_upload_bytes=1000), base_url=LOCAL) as c:
         r = c.post("/corrections/labelstudio", files={"file": ("big.json", b"[" + b" " * 5000 + b"]")})
         assert r.status_code == 413 and "E506" in r.text
         r = c.post("/corrections/labelstudio", files={"file": ("big.json", b"[" + b" " * 5000 + b"]")},
@@ -219,13 +222,13 @@ def test_a_chunked_label_studio_upload_is_cut_at_the_cap(web_db):
             yield b" " * 1024
         yield b"]\r\n--b--\r\n"
 
-    with TestClient(create_app(web_db, max_upload_bytes=100_000)) as c:
+    with TestClient(create_app(web_db, max_upload_bytes=100_000), base_url=LOCAL) as c:
         r = c.post("/corrections/labelstudio", content=body(), headers={
             "content-type": "multipart/form-data; boundary=b", "accept": "application/json"})
     assert r.status_code == 413 and r.json()["code"] == "E506"
 
 
-def test_links_can_be_rejected_from_the_pages(client):
+def test_links_can_be_rejected_from_the_pages(client, web_db, tmp_path):
     """A relation (document page, claims board) and an entity merge (entity page) carry correction forms,
     and rejecting them takes effect: the relation is marked, the merged name becomes its own entity."""
     import re
@@ -244,6 +247,7 @@ def test_links_can_be_rejected_from_the_pages(client):
     assert f'data-id="{rel_id}" data-type="contradicts" data-status="rejected"' in client.get(
         f"/documents/{doc_id}").text
 
+    add_trend_story(web_db, tmp_path)
     merged = client.get("/entities/ORG:trend", follow_redirects=False)
     assert merged.status_code in (307, 308) and merged.headers["location"].startswith("/entities/ORG:trend-news-agency")
     canonical = client.get("/entities/ORG:trend-news-agency").text

@@ -14,7 +14,7 @@ from counterclaim import api
 from counterclaim.errors import IngestError
 from counterclaim.web import create_app
 from counterclaim.web.uploads import display_name
-from tests.web.conftest import XSS
+from tests.web.conftest import LOCAL, XSS
 
 DRC = (
     "GOMA, 12 March 2024 - The United Nations Office for the Coordination of Humanitarian Affairs said on "
@@ -70,7 +70,7 @@ def spy(monkeypatch):
 
 @pytest.fixture
 def small_client(web_db):
-    with TestClient(create_app(web_db, max_upload_bytes=1000, ingest_in_process=True)) as c:
+    with TestClient(create_app(web_db, max_upload_bytes=1000, ingest_in_process=True), base_url=LOCAL) as c:
         yield c
 
 

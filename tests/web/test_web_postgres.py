@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from tests.web.conftest import LOCAL
+
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not os.environ.get("COUNTERCLAIM_TEST_PG_URL"), reason="COUNTERCLAIM_TEST_PG_URL not set"),
@@ -29,7 +31,7 @@ def pg_client():
             conn.exec_driver_sql(f"DELETE FROM {table}")
     assert len(ingest(ledger, [SEEDS]).added) == 5
     ledger.close()
-    with TestClient(create_app(url)) as client:
+    with TestClient(create_app(url), base_url=LOCAL) as client:
         yield client
 
 
@@ -66,3 +68,17 @@ def test_a_correction_on_postgresql_reaches_the_export(pg_client):
     tasks = pg_client.get("/corrections/labelstudio.json").json()
     regions = [x for t in tasks for p in t["predictions"] for x in p["result"]]
     assert regions and not any(x["meta"]["counterclaim_id"] == figure["id"] for x in regions)
+
+
+@pytest.mark.parametrize("path", ["/documents/%00", "/api/documents/d381%00", "/entities/GPE:%00", "/search?q=%00",
+                                  "/api/search?q=a%00b", "/claims?asserter=%00", "/api/claims?about=GPE%3A%00",
+                                  "/figures?event=%00", "/ingest/jobs/%00"])
+def test_nul_in_a_parameter_is_refused_on_postgresql(pg_client, path):
+    r = pg_client.get(path)
+    assert r.status_code == 400 and "NUL" in r.text
+
+
+def test_search_forgives_on_postgresql(pg_client):
+    for q, word in (("genocides", "genocide"), ("3890", "3,890")):
+        hits = pg_client.get("/api/search", params={"q": q}).json()["hits"]
+        assert any(word in h["snippet"].lower().replace("\x01", "").replace("\x02", "") for h in hits), q

@@ -149,6 +149,22 @@ def entity_rows(s: Any, canon: dict[str, str], ids: set[str] | None = None) -> I
         yield {**row, **(e.attrs or {})}  # a WORK's author; an incident's place, dates, parties
 
 
+def contract_counts(ledger: Ledger, canon: dict[str, str] | None = None,
+                    review_map: dict[Any, Any] | None = None) -> dict[str, int]:
+    """Rows per kind as the export writes them: merged entities count once, rejected items not at all.
+
+    The ingest summary, the overview and the export's meta line all count with this.
+    """
+    from counterclaim import corrections as corr
+
+    counts = ledger.counts()
+    counts["entities"] -= len(ledger.canonical_map() if canon is None else canon)
+    review_map = corr.review_map(ledger) if review_map is None else review_map
+    for kind, n in (corr.rejected_counts(ledger, review_map) if review_map else {}).items():
+        counts[PLURALS[kind]] -= n
+    return {k: counts[PLURALS[k]] for k in KINDS}
+
+
 def iter_rows(ledger: Ledger, *, resolve: bool = True, corrections: bool = True) -> Iterator[dict[str, Any]]:
     """Yield every contract row of the ledger, meta line first.
 
@@ -159,14 +175,10 @@ def iter_rows(ledger: Ledger, *, resolve: bool = True, corrections: bool = True)
     """
     from counterclaim import corrections as corr
 
-    counts = ledger.counts()
     canon = ledger.canonical_map() if resolve else {}
-    counts["entities"] -= len(canon)
     review_map = corr.review_map(ledger) if corrections else {}
-    for kind, n in (corr.rejected_counts(ledger, review_map) if review_map else {}).items():
-        counts[PLURALS[kind]] -= n
     yield {"kind": "meta", "schema": SCHEMA, "generator": f"counterclaim {__version__}",
-           "counts": {k: counts[PLURALS[k]] for k in KINDS}}
+           "counts": contract_counts(ledger, canon, review_map)}
     rows = _iter_body(ledger, canon)
     yield from corr.apply(rows, review_map, drop_rejected=True) if review_map else rows
 

@@ -56,6 +56,14 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file a ``sqlite:///`` URL names (None for other databases and in-memory SQLite)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    name = url.removeprefix("sqlite:///").split("?", 1)[0]
+    return None if name in ("", ":memory:") else Path(name)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # The driver's own transaction handling is turned off: _sqlite_begin says BEGIN itself, so
     # DDL is transactional too and a writer can take the write lock first (BEGIN IMMEDIATE).
@@ -88,14 +96,21 @@ class Ledger:
 
     Args:
         db: a file path (SQLite) or a SQLAlchemy URL.
+        create: make a new SQLite file when none exists at ``db`` (False refuses a missing file,
+            so a mistyped path is an error instead of a new, empty ledger).
 
     Raises:
         LedgerError: E201 when the database cannot be reached or opened,
-            E202 when it was written by a newer counterclaim.
+            E202 when it was written by a newer counterclaim, E205 when the SQLite file does
+            not exist and ``create`` is False.
     """
 
-    def __init__(self, db: str) -> None:
+    def __init__(self, db: str, *, create: bool = True) -> None:
         self.url = database_url(db)
+        path = sqlite_path(self.url)
+        if path is not None and not create and not path.exists():
+            raise LedgerError(f"no ledger at {db!r} (no such file); check the path, or give --create to start "
+                              "an empty ledger there (ingest creates one)", code="E205")
         try:
             self.engine: Engine = create_engine(self.url, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
@@ -476,9 +491,10 @@ class Ledger:
             return sorted(out, key=lambda c: c.id)
 
     # -- search -------------------------------------------------------------------
-    def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    def search(self, query: Any, *, limit: int = 50) -> list[dict[str, Any]]:
         """Full-text search over titles and texts (SQLite FTS5 / PostgreSQL ``tsvector``).
 
+        ``query`` is the search box's text or a :class:`~counterclaim.ledger.search.ParsedQuery`.
         Returns ``{"id", "title", "published", "snippet"}`` per hit, best first; in ``snippet``
         the matched words are wrapped in U+0001 … U+0002 (the caller escapes, then marks them).
         """

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from counterclaim import corrections as corr
 from counterclaim.errors import UsageError
 from counterclaim.export.rows import resolve_ids, claim_row
-from counterclaim.ledger.models import ClaimRow, DocumentRow, EntityRow, QuantityRow, RelationRow
+from counterclaim.ledger.models import AliasRow, ClaimRow, DocumentRow, EntityRow, QuantityRow, RelationRow
 from counterclaim.ledger.store import Ledger
 from counterclaim.records import CLAIM_TYPES, POLARITIES
 
@@ -26,6 +26,7 @@ PER_PAGE = 50
 PAIR_TYPES = ("contradicts", "rebuts")
 _CLAIM_ID = re.compile(r"\b([0-9a-f]{16}:c\d+)\b")
 _AUTHOR = re.compile(r"\bauthor=(\S+)")
+_CHARGE = re.compile(r"shared charges? ((?:'[^']+'(?:, )?)+)")
 
 
 # -- shared helpers (also used by the entity and figure pages) ---------------------------------------
@@ -114,6 +115,38 @@ def asserters(ledger: Ledger, canon: dict[str, str] | None = None) -> list[dict[
                   key=lambda r: (-r["claims"], r["name"]))
 
 
+ABOUT_CHOICES = 300  # the entities most often named in claims, for the board's "about" menu
+
+
+def about_choices(ledger: Ledger, canon: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The entities claims are about (canonical ids), most claims first, with names and counts."""
+    canon = ledger.canonical_map() if canon is None else canon
+    counts: dict[str, int] = {}
+    with ledger.session() as s:
+        for about in s.scalars(select(ClaimRow.about)):
+            for key in {canon.get(a, a) for a in about or ()}:
+                counts[key] = counts.get(key, 0) + 1
+        top = sorted(counts, key=lambda k: -counts[k])[:ABOUT_CHOICES]
+        names = names_of(s, set(top))
+    return sorted(({"id": k, "name": names.get(k, k), "claims": counts[k]} for k in top),
+                  key=lambda r: (r["name"].lower(), r["id"]))
+
+
+def entity_by_name(ledger: Ledger, value: str) -> str:
+    """An entity id given as itself, or by one of its names ("Armenia" → 'GPE:armenia'); unknown: as given."""
+    with ledger.session() as s:
+        if s.get(EntityRow, value) is not None:
+            return value
+        folded = value.casefold()
+        for q in (select(EntityRow.id).where(func.lower(EntityRow.name) == folded),
+                  select(AliasRow.entity_id).where(func.lower(AliasRow.alias) == folded)
+                  .where(AliasRow.kind == "name")):
+            found = s.scalars(q.order_by(q.selected_columns[0]).limit(1)).first()
+            if found:
+                return found
+    return value
+
+
 def claims_board(ledger: Ledger, *, asserter: str | None = None, about: str | None = None,
                  claim_type: str | None = None, polarity: str | None = None, date_from: str | None = None,
                  date_to: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any]:
@@ -121,7 +154,7 @@ def claims_board(ledger: Ledger, *, asserter: str | None = None, about: str | No
 
     Args:
         asserter: an entity id (claims it asserts, merged ids included).
-        about: an entity id the claim is about.
+        about: an entity the claim is about, by id or by name ("Armenia").
         claim_type: one of :data:`counterclaim.records.CLAIM_TYPES`.
         polarity: affirm or deny.
         date_from: the document's published date, from (YYYY-MM-DD, inclusive).
@@ -143,6 +176,7 @@ def claims_board(ledger: Ledger, *, asserter: str | None = None, about: str | No
     if asserter:
         asserter = canon.get(asserter, asserter)
     if about:
+        about = entity_by_name(ledger, about)
         about = canon.get(about, about)
 
     conds = []
@@ -177,6 +211,7 @@ def claims_board(ledger: Ledger, *, asserter: str | None = None, about: str | No
         **page_info(total, page, per_page),
         "claims": rows,
         "asserters": asserters(ledger, canon),
+        "about_choices": about_choices(ledger, canon),
         "claim_types": list(CLAIM_TYPES),
         "polarities": list(POLARITIES),
     }
@@ -237,7 +272,14 @@ def relation_view(r: RelationRow, items: dict[str, dict[str, Any]]) -> dict[str,
     m = _AUTHOR.search(r.evidence or "")
     if m:
         view["work_author"] = m.group(1)
+    view["topic"] = topic_of(r.evidence)
     return view
+
+
+def topic_of(evidence: str | None) -> str | None:
+    """What two claims dispute, from the linker's evidence ("shared charge 'genocide'" → 'genocide')."""
+    m = _CHARGE.search(evidence or "")
+    return " and ".join(re.findall(r"'([^']+)'", m.group(1))) if m else None
 
 
 def relations_views(ledger: Ledger, relations: list[RelationRow], canon: dict[str, str] | None = None,

@@ -19,7 +19,7 @@ from counterclaim.errors import LedgerError
 from counterclaim.extract.techniques.lexicon import lexicon
 from counterclaim.ledger.models import RelationRow
 from counterclaim.ledger.store import Ledger
-from counterclaim.query.claims import describe_items
+from counterclaim.query.claims import describe_items, topic_of
 from counterclaim.records import CATEGORIES, CLAIM_TYPES
 from counterclaim.records import RELATION_TYPES as ALL_RELATION_TYPES
 
@@ -123,7 +123,7 @@ def document_page(ledger: Ledger, key: str) -> dict[str, Any]:
     """Everything the document page shows, as plain data.
 
     Returns ``{"document", "entities", "figures", "attributions", "claims", "mentions", "techniques",
-    "segments", "relations", "relations_cut", "categories", "claim_types"}`` (``relations_cut``: the
+    "segments", "relations", "relations_cut", "disputes", "categories", "claim_types"}`` (``relations_cut``: the
     total of each relation type of which only the best-scored are listed); items carry their ``review`` (if any)
     and display helpers (``status``, entity names, ``strength``).
 
@@ -179,6 +179,8 @@ def document_page(ledger: Ledger, key: str) -> dict[str, Any]:
         "segments": segments(doc["text"], spans),
         "relations": relations,
         "relations_cut": {t: n for t, n in totals.items() if n > shown.get(t, 0)},
+        # Contradictions and rebuttals touching this document, for the banner at the top of its page.
+        "disputes": {t: totals.get(t, 0) for t in ("contradicts", "rebuts")},
         "categories": list(CATEGORIES),
         "claim_types": list(CLAIM_TYPES),
         "incidents": incidents_of_document(ledger, doc_id),
@@ -195,7 +197,7 @@ def related(ledger: Ledger, doc_id: str, item_ids: Sequence[str], texts: dict[st
     hundreds of outlets would otherwise list them all); ``totals``, if given, receives the count
     of each type before that cut.
 
-    Every row: ``{"id", "type", "score", "evidence", "review", "this": {"kind", "id", "text"},
+    Every row: ``{"id", "type", "score", "evidence", "review", "this_first", "this": {"kind", "id", "text"},
     "other": {"kind", "id", "text", "doc", "title", "published", "asserter", "asserter_name"}}``;
     ``other["doc"]`` is None for an entity (a work outside the ledger).
     """
@@ -229,9 +231,11 @@ def related(ledger: Ledger, doc_id: str, item_ids: Sequence[str], texts: dict[st
         if this in rejected and (review is None or review.status != "rejected"):
             review = corr.Review(status="rejected", by="", at="")
         out.append({"id": r.id, "type": r.type, "score": round(r.score, 3), "evidence": r.evidence,
+                    "topic": topic_of(r.evidence),
                     "review": review.as_dict() if review else None,
                     "status": review.status if review else None,
                     "this": {"kind": _kind_of(this, doc_id), "id": this, "text": texts.get(this, this)},
+                    "this_first": this == r.a,  # for rebuts: True when this document does the rebutting
                     "other": others[other]})
     return out  # in the order of ``kept``: type, then best score first
 

@@ -161,3 +161,18 @@ def _claims(s: Any, cond: Any, canon: dict[str, str], cap: int) -> list[dict[str
 def _count_claims(ledger: Ledger, cond: Any) -> int:
     with ledger.session() as s:
         return s.scalar(select(func.count()).where(cond)) or 0
+
+
+def entity_list(ledger: Ledger, *, page: int = 1, per_page: int = 100) -> dict[str, Any]:
+    """Canonical entities, most mentioned first (merged ids' mentions included), one page of them."""
+    canon = ledger.canonical_map()
+    page = max(1, int(page))
+    counts: dict[str, int] = {}
+    with ledger.session() as s:
+        for key, n in s.execute(select(MentionRow.entity_id, func.count()).group_by(MentionRow.entity_id)).tuples():
+            counts[canon.get(key, key)] = counts.get(canon.get(key, key), 0) + n
+        rows = [tuple(r) for r in s.execute(select(EntityRow.id, EntityRow.name, EntityRow.type)) if r[0] not in canon]
+    rows.sort(key=lambda r: (-counts.get(r[0], 0), r[1].lower(), r[0]))
+    chunk = rows[(page - 1) * per_page: page * per_page]
+    return {**page_info(len(rows), page, per_page),
+            "entities": [{"id": i, "name": n, "type": t, "mentions": counts.get(i, 0)} for i, n, t in chunk]}

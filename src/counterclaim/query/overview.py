@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from counterclaim.ledger.models import CorrectionRow, DocumentRow, EntityRow
+from counterclaim.ledger.models import CorrectionRow, DocumentRow, EntityRow, RelationRow
 from counterclaim.ledger.store import Ledger
 
 LATEST = 20
@@ -20,12 +20,14 @@ def _count(s: Any, model: Any, *where: Any) -> int:
 
 def overview(ledger: Ledger) -> dict[str, Any]:
     """Counts per kind, the date range, documents per asserter / type / outlet and the latest documents."""
+    from counterclaim.export.rows import contract_counts
+
     canon = ledger.canonical_map()
-    table = ledger.counts()
-    counts = {"documents": table["documents"], "entities": table["entities"] - len(canon),  # as in the export
-              "claims": table["claims"], "figures": table["quantities"], "attributions": table["attributions"],
-              "relations": table["relations"]}
+    table = contract_counts(ledger, canon)  # as the export and the ingest summary count
+    counts = {"documents": table["document"], "entities": table["entity"], "claims": table["claim"],
+              "figures": table["quantity"], "attributions": table["attribution"], "relations": table["relation"]}
     with ledger.session() as s:
+        counts["disputes"] = _count(s, RelationRow, RelationRow.type.in_(("contradicts", "rebuts")))
         counts["corrections"] = _count(s, CorrectionRow)
         first, last = s.execute(select(func.min(DocumentRow.published), func.max(DocumentRow.published))
                                 .where(DocumentRow.published.is_not(None))).one()
@@ -79,9 +81,15 @@ def documents_page(ledger: Ledger, page: int = 1, per_page: int = PER_PAGE) -> d
 
 
 def search(ledger: Ledger, q: str, *, limit: int = 50) -> dict[str, Any]:
-    """Full-text hits for ``q`` with their document's type and asserter; an empty query gives no hits."""
-    q = (q or "").strip()[:500]
-    hits = ledger.search(q, limit=limit) if q else []
+    """Full-text hits for ``q`` with their document's type and asserter; an empty query gives no hits.
+
+    ``terms`` are the words searched and ``note`` says how the query was shortened (or None).
+    """
+    from counterclaim.ledger.search import parse_query
+
+    q = (q or "").strip()
+    parsed = parse_query(q)
+    hits = ledger.search(parsed, limit=limit) if parsed.terms else []
     if hits:
         canon = ledger.canonical_map()
         with ledger.session() as s:
@@ -91,4 +99,4 @@ def search(ledger: Ledger, q: str, *, limit: int = 50) -> dict[str, Any]:
             extra = {i: {"doc_type": t, "asserter": canon.get(a, a) if a else None, "asserter_name": n}
                      for i, t, a, n in rows}
         hits = [{**h, **extra.get(h["id"], {})} for h in hits]
-    return {"q": q, "hits": hits}
+    return {"q": q, "hits": hits, **parsed.as_dict()}

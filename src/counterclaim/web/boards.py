@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from counterclaim.query import claims as claims_q
 from counterclaim.query import entities as entities_q
 from counterclaim.query import figures as figures_q
-from counterclaim.web.app import ledger_of, render
+from counterclaim.web.app import ledger_of, past_the_end, render
 from counterclaim.web.svg import figure_chart
 
 router = APIRouter()
@@ -40,13 +40,26 @@ def _canonical_or_redirect(request: Request, entity_id: str, prefix: str) -> str
 
 
 # -- entities -----------------------------------------------------------------------------------------------
+@router.get("/entities", response_class=HTMLResponse, include_in_schema=False)
+def entities_page(request: Request, page: int = Page) -> Any:
+    view = entities_q.entity_list(ledger_of(request), page=page)
+    return past_the_end(request, page, view["pages"]) or render(request, "entities.html", {"view": view})
+
+
+@router.get("/api/entities", summary="All entities, most mentioned first", tags=["entities"])
+def entities_json(request: Request, page: int = Page) -> dict[str, Any]:
+    """Canonical entities (ids merged into another are left out) with their type and mention count, 100
+    per page."""
+    return entities_q.entity_list(ledger_of(request), page=page)
+
+
 @router.get("/entities/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
 def entity_page(request: Request, entity_id: str, page: int = Page) -> Any:
     found = _canonical_or_redirect(request, entity_id, "/entities/")
     if isinstance(found, RedirectResponse):
         return found
     view = entities_q.entity_view(ledger_of(request), found, page=page)
-    return render(request, "entity.html", {"view": view})
+    return past_the_end(request, page, view["documents"]["pages"]) or render(request, "entity.html", {"view": view})
 
 
 @router.get("/api/entities/{entity_id:path}", summary="One entity: names, documents, claims by and about it",
@@ -74,6 +87,8 @@ def claims_page(request: Request, asserter: str | None = None, about: str | None
                 claim_type: str | None = None, polarity: str | None = None, date_from: str | None = None,
                 date_to: str | None = None, page: int = Page) -> Any:
     board = _board(request, asserter, about, claim_type, polarity, date_from, date_to, page)
+    if (last := past_the_end(request, page, board["pages"])) is not None:
+        return last
     pairs = claims_q.contradictions(ledger_of(request))
     query = {k: v for k, v in board["filters"].items() if v}
     return render(request, "claims.html", {"board": board, "pairs": pairs, "query": query})
@@ -100,6 +115,12 @@ def contradictions_json(request: Request, page: int = Page) -> dict[str, Any]:
     """Relations of type ``contradicts`` and ``rebuts`` (best score first within each type), both ends
     described: text, asserter, document, date; the score and the evidence."""
     return claims_q.contradictions(ledger_of(request), page=page)
+
+
+@router.get("/disputes", response_class=HTMLResponse, include_in_schema=False)
+def disputes_page(request: Request, page: int = Page) -> Any:
+    pairs = claims_q.contradictions(ledger_of(request), page=page)
+    return past_the_end(request, page, pairs["pages"]) or render(request, "disputes.html", {"pairs": pairs})
 
 
 # -- figures --------------------------------------------------------------------------------------------------
@@ -151,7 +172,9 @@ def openapi_operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
                                "description": p.get("description") or schema.get("description") or "",
                                "default": schema.get("default") if schema.get("default") != "" else None})
             body = op.get("requestBody", {}).get("content", {})
-            out.append({"path": path, "method": method.upper(), "summary": op.get("summary") or "",
+            summary = op.get("summary") or ""
+            title = summary or (op.get("description") or "").split(".")[0] or f"{method.upper()} {path}"
+            out.append({"path": path, "method": method.upper(), "summary": summary, "title": title,
                         "description": " ".join((op.get("description") or "").replace("``", "").split()), "tags": op.get("tags", []),
                         "parameters": params, "body": sorted(body)})
     return out

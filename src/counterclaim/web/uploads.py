@@ -259,7 +259,7 @@ def ingest_page(request: Request) -> HTMLResponse:
     return render(request, "ingest.html", _form_context(request))
 
 
-@router.get("/api/ingest", tags=["ingest"])
+@router.get("/api/ingest", summary="What the ingest accepts, and recent jobs", tags=["ingest"])
 def ingest_info(request: Request) -> dict[str, Any]:
     """Accepted types, size limits and the recent ingest jobs."""
     require_writable(request)
@@ -278,7 +278,8 @@ _MULTIPART_BODY = {"requestBody": {"required": True, "content": {"multipart/form
     "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}}
 
 
-@router.post("/api/ingest", status_code=202, tags=["ingest"], openapi_extra=_MULTIPART_BODY)
+@router.post("/api/ingest", status_code=202, summary="Upload documents", tags=["ingest"],
+             openapi_extra=_MULTIPART_BODY)
 async def ingest_upload_api(request: Request) -> JSONResponse:
     """Upload files (multipart/form-data, field ``files``); answers 202 with the queued job."""
     job = await receive_upload(request)
@@ -292,7 +293,7 @@ def job_page(request: Request, job_id: str) -> HTMLResponse:
     return render(request, "ingest_job.html", {"job": job, "human_bytes": human_bytes})
 
 
-@router.get("/api/ingest/jobs/{job_id}", tags=["ingest"])
+@router.get("/api/ingest/jobs/{job_id}", summary="One upload job's progress", tags=["ingest"])
 def job_json(request: Request, job_id: str) -> dict[str, Any]:
     """One job's progress and per-file outcomes."""
     return _job(request, job_id)

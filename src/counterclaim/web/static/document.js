@@ -72,17 +72,49 @@
     });
   });
 
+  // One item selected at a time: its review controls open, every other item's folded.
+  function select(li, open) {
+    Array.prototype.forEach.call(aside.querySelectorAll("li.active"), function (x) {
+      if (x !== li) { x.classList.remove("active"); }
+    });
+    Array.prototype.forEach.call(aside.querySelectorAll("details.controls[open]"), function (d) {
+      if (!li.contains(d)) { d.open = false; }
+    });
+    li.classList.add("active");
+    var controls = li.querySelector("details.controls");
+    if (open && controls) { controls.open = true; }
+  }
+
+  aside.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (details.matches && details.matches("details.controls") && details.open) {
+      select(details.closest("li[data-id]"), false);
+    }
+  }, true);
+
+  // Clicking an item in the text selects it in the side panel (mentions are links to their entity).
+  text.addEventListener("click", function (event) {
+    var el = event.target.closest(".item[data-id]");
+    if (!el || el.tagName === "A") { return; }
+    var li = document.getElementById("panel-" + el.getAttribute("data-id"));
+    if (!li) { return; }
+    select(li, true);
+    var top = li.offsetTop - aside.offsetTop;
+    if (top < aside.scrollTop || top > aside.scrollTop + aside.clientHeight - li.offsetHeight) {
+      aside.scrollTop = Math.max(0, top - aside.clientHeight / 3);
+    }
+  });
+
   // Clicking a side-panel entry (not its form) scrolls to and focuses the item in the text.
   aside.addEventListener("click", function (event) {
     var target = event.target;
-    if (target.closest("form")) { return; }
+    if (target.closest("form") || target.closest("summary")) { return; }
     var li = target.closest("li[data-id]");
     if (!li) { return; }
     var el = inText(li.getAttribute("data-id"))[0];
     if (!el) { return; }
     event.preventDefault();
-    Array.prototype.forEach.call(aside.querySelectorAll("li.active"), function (x) { x.classList.remove("active"); });
-    li.classList.add("active");
+    select(li, false);
     el.scrollIntoView({ behavior: "smooth", block: "center" });
     el.focus({ preventScroll: true });
   });
