@@ -43,10 +43,12 @@ def main() -> None:
         page.goto(f"{base}/documents/{first['id']}")
         fig = page.locator("#doc-text .item-quantity.cat-killed", has_text="613").first
         fig.evaluate("e => e.scrollIntoView({block: 'center'})")
+        fig.click()  # selects it: its one row of Confirm/Reject/Fix opens in the side panel
         fig.hover()
         fig.locator(".tip").first.wait_for(state="visible")
         page.screenshot(path=str(HERE / "web-document.png"))
-        for name, path in (("web-claims.png", "/claims"), ("web-figures.png", "/figures")):
+        for name, path in (("web-claims.png", "/claims"), ("web-figures.png", "/figures"),
+                           ("web-disputes.png", "/disputes")):
             page.goto(base + path)
             page.screenshot(path=str(HERE / name))
         # The incident page needs several parties on one event: the three Kishishe reports of tests/data/linking.
@@ -62,7 +64,10 @@ def main() -> None:
 
 
 def _serve(db: str) -> str:
-    """A read-only reader on ``db`` in a daemon thread (it ends with the script); returns its base URL."""
+    """A reader on ``db`` in a daemon thread (it ends with the script); returns its base URL.
+
+    Not read-only: the pages as an analyst sees them, with the selected item's review controls.
+    """
     import uvicorn
 
     from counterclaim.web import create_app
@@ -70,8 +75,7 @@ def _serve(db: str) -> str:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db, read_only=True), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
