@@ -401,7 +401,7 @@ def documents() -> None:
             table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=20)
         table.add_column("mentions", justify="right", no_wrap=True)
         table.add_column("path", no_wrap=True)
-        table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=max(20, out.width - 150))
+        table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=max(20, out.width - 125))
     else:
         table.add_column("title · asserter · path", overflow="fold")
     for r in rows:
