@@ -173,6 +173,8 @@ def openapi_operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
                                "default": schema.get("default") if schema.get("default") != "" else None})
             body = op.get("requestBody", {}).get("content", {})
             summary = op.get("summary") or ""
+            if summary and (op.get("operationId") or "").startswith(summary.replace(" ", "_").lower() + "_"):
+                summary = ""  # FastAPI's own, made from the function name ('Incidents Json'): not a title
             title = summary or (op.get("description") or "").split(".")[0] or f"{method.upper()} {path}"
             out.append({"path": path, "method": method.upper(), "summary": summary, "title": title,
                         "description": " ".join((op.get("description") or "").replace("``", "").split()), "tags": op.get("tags", []),
