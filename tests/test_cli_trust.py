@@ -138,7 +138,7 @@ def test_corrections_add_lists_the_same_kinds_in_help_and_errors(seeds_db):
 
 # -- 16.4 progress on long work ------------------------------------------------------------------------------
 @pytest.mark.parametrize("args, verb, done", [(["analyze", "--all"], "analyze", "5/5 documents"),
-                                              (["relink"], "relink", "stages")])
+                                              (["relink"], "relink", "linking 5 documents")])
 def test_long_commands_show_a_progress_bar_on_a_terminal(seeds_db, args, verb, done):
     out = run("--db", seeds_db, *args, env={"FORCE_COLOR": "1", "TERM": "xterm"})
     assert out.returncode == 0, out.stderr
