@@ -72,7 +72,7 @@ def test_csv_export_writes_one_file_per_kind(tmp_path):
     assert out.returncode == 0, out.stderr
     names = sorted(p.name for p in (tmp_path / "csv").iterdir())
     assert names == ["attributions.csv", "claims.csv", "documents.csv", "entities.csv", "mentions.csv", "meta.json",
-                     "quantities.csv", "relations.csv"]
+                     "quantities.csv", "relations.csv", "techniques.csv"]
     header = (tmp_path / "csv" / "quantities.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("id,doc,start,end,text,value,low,high,approx,counted,category")
 
