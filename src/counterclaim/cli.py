@@ -395,12 +395,12 @@ def documents() -> None:
     # Ids and dates are never cut; the title is shortened to one line instead.
     table.add_column("id", no_wrap=True, min_width=16)
     table.add_column("published", no_wrap=True, min_width=10)
-    table.add_column("type", no_wrap=True)
-    if wide:
-        for col in ("dateline", "asserter"):
-            table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=20)
-        table.add_column("mentions", justify="right", no_wrap=True)
-        table.add_column("path", no_wrap=True)
+    table.add_column("type", no_wrap=True, min_width=9)  # 'statement', 'interview'
+    if wide:  # min widths: a long path folds and the title shrinks before these are cut
+        table.add_column("dateline", no_wrap=True, overflow="ellipsis", min_width=8, max_width=20)
+        table.add_column("asserter", no_wrap=True, overflow="ellipsis", min_width=20, max_width=20)
+        table.add_column("mentions", justify="right", no_wrap=True, min_width=8)
+        table.add_column("path", overflow="fold")
         table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=max(20, out.width - 125))
     else:
         table.add_column("title · asserter · path", overflow="fold")
