@@ -311,7 +311,7 @@ def test_jobs_run_in_a_worker_process_not_the_server(web_db):
 
     from counterclaim.web import jobs
 
-    with TestClient(create_app(web_db)) as c:
+    with TestClient(create_app(web_db), base_url=LOCAL) as c:
         job = wait_job(c, upload(c, [("drc.txt", DRC.encode()), ("again.txt", DRC.encode())]).json()["id"], 600)
         assert job["state"] == "done"
         assert [f["status"] for f in job["files"]] == ["added", "skipped"]
