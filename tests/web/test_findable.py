@@ -91,7 +91,7 @@ def test_claims_about_filter_by_name(client):
 # -- 16.10 the document page breathes ----------------------------------------------------------------------------
 def test_side_panel_folds_each_items_controls_and_skip_links(client, ids):
     html = client.get(f"/documents/{ids['003']}").text
-    items = re.findall(r'<li id="panel-([^"]+)" data-id="\1" data-kind="(quantity|attribution|claim)"', html)
+    items = re.findall(r'<li id="panel-([^"]+)" data-id="\1" data-kind="(quantity|attribution|claim|technique)"', html)
     assert len(items) >= 20
     panel = html[html.index('<aside id="items"'):html.index("</aside>")]
     assert panel.count('<details class="controls"><summary>Review</summary><form class="correction"') == len(items)
