@@ -79,34 +79,16 @@ def test_csv_export_writes_one_file_per_kind(tmp_path):
 
 @pytest.mark.slow
 def test_kill_9_during_a_large_ingest_leaves_only_whole_documents(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    seeds = sorted((ROOT / "examples").glob("*.txt"))
-    for n in range(120):
-        body = seeds[n % len(seeds)].read_text(encoding="utf-8")
-        (corpus / f"{n:04d}.txt").write_text(f"Report {n}: {n * 7 + 3} people were displaced.\n\n{body}",
-                                             encoding="utf-8")
+    corpus = _seed_corpus(tmp_path / "corpus", 120, lambda n: f"Report {n}: {n * 7 + 3} people were displaced.")
     db = tmp_path / "l.db"
     proc = subprocess.Popen([sys.executable, "-m", "counterclaim", "--db", str(db), "ingest", "-q", str(corpus)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    engine = create_engine(f"sqlite:///{db}")
-    deadline = time.time() + 300
-    count = 0
-    while time.time() < deadline and proc.poll() is None:
-        time.sleep(0.2)
-        try:
-            with engine.connect() as conn:
-                count = conn.execute(text("SELECT count(*) FROM documents")).scalar()
-        except Exception:  # noqa: BLE001 - schema not there yet
-            continue
-        if count >= 20:
-            break
+    _wait_for_documents(db, proc, 20)
     assert proc.poll() is None, "ingest finished before it could be killed"
     workers = _children(proc.pid)
     assert workers, "no analysis workers (ingest runs with --workers = the cores, and there are 2 here)"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    engine.dispose()
     assert _gone(workers), "analysis workers outlived their killed parent"
     with create_engine(f"sqlite:///{db}").connect() as conn:
         rows = conn.execute(text(
@@ -118,6 +100,33 @@ def test_kill_9_during_a_large_ingest_leaves_only_whole_documents(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     with create_engine(f"sqlite:///{db}").connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM documents WHERE analyzed")).scalar() == 120
+
+
+def _seed_corpus(folder: Path, n_docs: int, first_line) -> Path:  # type: ignore[no-untyped-def]
+    """``n_docs`` distinct texts: the seeds in turn, each under its own first line ``first_line(n)``."""
+    folder.mkdir()
+    seeds = sorted((ROOT / "examples").glob("*.txt"))
+    for n in range(n_docs):
+        body = seeds[n % len(seeds)].read_text(encoding="utf-8")
+        (folder / f"{n:04d}.txt").write_text(f"{first_line(n)}\n\n{body}", encoding="utf-8")
+    return folder
+
+
+def _wait_for_documents(db: Path, proc: subprocess.Popen, at_least: int, timeout: float = 300) -> None:
+    """Wait until the ledger at ``db`` holds ``at_least`` documents, ``proc`` ends, or ``timeout`` passes."""
+    engine = create_engine(f"sqlite:///{db}")
+    deadline = time.time() + timeout
+    try:
+        while time.time() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            try:
+                with engine.connect() as conn:
+                    if conn.execute(text("SELECT count(*) FROM documents")).scalar() >= at_least:
+                        return
+            except Exception:  # noqa: BLE001 - schema not there yet
+                continue
+    finally:
+        engine.dispose()
 
 
 def _children(pid: int) -> list[int]:
@@ -146,32 +155,16 @@ def _gone(pids: list[int], timeout: float = 20) -> bool:
 
 @pytest.mark.slow
 def test_ctrl_c_with_two_workers_stops_them_and_keeps_whole_documents(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    seeds = sorted((ROOT / "examples").glob("*.txt"))
-    for n in range(80):
-        body = seeds[n % len(seeds)].read_text(encoding="utf-8")
-        (corpus / f"{n:04d}.txt").write_text(f"Bulletin {n}: {n * 5 + 2} homes were destroyed.\n\n{body}",
-                                             encoding="utf-8")
+    corpus = _seed_corpus(tmp_path / "corpus", 80, lambda n: f"Bulletin {n}: {n * 5 + 2} homes were destroyed.")
     db = tmp_path / "l.db"
     proc = subprocess.Popen([sys.executable, "-m", "counterclaim", "--db", str(db), "ingest", "-q", "--workers", "2",
                              str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
-    engine = create_engine(f"sqlite:///{db}")
-    deadline = time.time() + 300
-    while time.time() < deadline and proc.poll() is None:
-        time.sleep(0.2)
-        try:
-            with engine.connect() as conn:
-                if conn.execute(text("SELECT count(*) FROM documents")).scalar() >= 5:
-                    break
-        except Exception:  # noqa: BLE001 - schema not there yet
-            continue
+    _wait_for_documents(db, proc, 5)
     assert proc.poll() is None, "ingest finished before it could be interrupted"
     workers = _children(proc.pid)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
     _, stderr = proc.communicate(timeout=120)
-    engine.dispose()
     assert proc.returncode == 130
     assert "interrupted" in stderr and "Traceback" not in stderr, stderr
     assert _gone(workers)
