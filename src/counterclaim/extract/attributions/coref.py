@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
-from counterclaim.extract.entities.roles import head_key, role_data
+from counterclaim.extract.entities.roles import head_key, role_head_words
 from counterclaim.resources import load_json
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def is_role_only(ctx: Context, entity: str) -> bool:
 
 
 def _role_heads(roles: tuple[str, ...]) -> set[str]:
-    heads = {" ".join(h) for h in role_data()["heads"]}
+    heads = role_head_words()
     out = set()
     for r in roles:
         words = r.lower().replace("(", " ").replace(")", " ").split()
@@ -132,7 +132,7 @@ def resolve_description(ctx: Context, span: Span, head: Token, before: int) -> s
     det = next((t.lower_ for t in head.children if t.dep_ == "det"), None)
     definite = det in _DEFINITE or any(t.dep_ == "poss" for t in head.children)
     lemma = head.lemma_.lower()
-    heads = {" ".join(h) for h in role_data()["heads"]}
+    heads = role_head_words()
     mods = _words(span, head)
     if lemma in heads:
         key = head_key(lemma)

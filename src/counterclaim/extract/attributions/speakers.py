@@ -21,7 +21,7 @@ from counterclaim.extract.attributions.coref import (
     role_acronym,
 )
 from counterclaim.extract.attributions.quotes import Quote, find_quotes, paragraphs
-from counterclaim.extract.entities.roles import role_data
+from counterclaim.extract.entities.roles import role_head_words
 from counterclaim.records import EntityRecord, MentionRecord
 from counterclaim.resources import load_json, slug
 
@@ -270,7 +270,7 @@ def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
         return Speaker(named, chars, "mention")
     if head.pos_ not in ("NOUN", "PROPN"):
         return None
-    if lemma in _role_heads():  # 'a spokesman for Haftar's Libyan National Army (LNA)'
+    if lemma in role_head_words():  # 'a spokesman for Haftar's Libyan National Army (LNA)'
         org = _role_organisation(ctx, head)
         if org is not None:
             return Speaker(org, chars, "role of organisation")
@@ -291,11 +291,6 @@ def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
     if ent is None and not plausible:
         return Speaker(None, chars, "anonymous")  # 'residents', 'the brother of a victim'
     return Speaker(ent, chars, "mention" if ent else "unresolved")
-
-
-@cache
-def _role_heads() -> frozenset[str]:
-    return frozenset(" ".join(h) for h in role_data()["heads"])
 
 
 def _named_person(ctx: Context, span: Span) -> str | None:

@@ -54,6 +54,12 @@ def role_data() -> dict:
     }
 
 
+@cache
+def role_head_words() -> frozenset[str]:
+    """The role heads as space-joined words ('spokesman', 'foreign minister'), for lemma look-ups."""
+    return frozenset(" ".join(h) for h in role_data()["heads"])
+
+
 def head_key(head: str) -> str:
     """Canonical head for comparing roles: 'ombudsperson' → 'ombudsman'."""
     return role_data()["synonyms"].get(head, head)
