@@ -113,7 +113,7 @@ def ingest(
 
     if not analyze:
         for doc in documents():
-            _store(ledger, doc, None, None, report)
+            store_document(ledger, doc, None, None, report)
         return report
 
     from counterclaim.parallel import analysis_stream
@@ -123,7 +123,7 @@ def ingest(
             if isinstance(result, AnalysisError):
                 report.failed.append(result)
             else:
-                _store(ledger, doc, result, name, report)
+                store_document(ledger, doc, result, name, report)
             if on_document:
                 on_document(doc.path)
     if link_after:  # the new documents, and any an interrupted run left unlinked
@@ -131,8 +131,10 @@ def ingest(
     return report
 
 
-def _store(ledger: Ledger, doc: Document, analysis, analyzer: str | None, report: IngestReport) -> None:  # type: ignore[no-untyped-def]
-    """Write one document; a database refusal fails this document (E204), never the ones after it."""
+def store_document(ledger: Ledger, doc: Document, analysis, analyzer: str | None,  # type: ignore[no-untyped-def]
+                   report: IngestReport) -> None:
+    """Write one document into ``report``'s tally; a database refusal fails this document (E204), never the
+    ones after it. ``ingest`` and ``spark-ingest`` both store through here."""
     try:
         added = ledger.add_document(doc, analysis, analyzer=analyzer)
     except LedgerError as exc:

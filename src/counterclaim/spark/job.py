@@ -25,7 +25,7 @@ import pickle
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from counterclaim.api import IngestReport, link
+from counterclaim.api import IngestReport, link, store_document
 from counterclaim.errors import CounterclaimError, IngestError, UsageError
 from counterclaim.ingest.readers import DEFAULT_MAX_BYTES
 from counterclaim.ledger.store import Ledger
@@ -214,7 +214,7 @@ def spark_ingest(spark: SparkSession, ledger: Ledger, inputs: Sequence[str], *, 
                 on_document(shown)
     finally:
         ranked.unpersist()
-    if report.added and link_after:
+    if link_after:  # as ingest: the new documents, and any an interrupted run left unlinked
         link(ledger, new_docs=report.added)
     return report
 
@@ -226,10 +226,7 @@ def _store(ledger: Ledger, row: Any, report: IngestReport) -> str:
         report.failed.append(result)
         return result.path or ""
     document = pickle.loads(row["item"])
-    if ledger.add_document(document, result, analyzer=row["analyzer"]):
-        report.added.append(document.id)
-    else:
-        report.skipped.append(document.path)
+    store_document(ledger, document, result, row["analyzer"], report)
     return document.path
 
 
