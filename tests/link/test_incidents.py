@@ -15,9 +15,17 @@ from counterclaim.link.incidents import Day, build_incidents, compatible, dates_
     ("during an operation in March 2022 in central Mali", [Day(2022, 3, None)]),
     ("Türkiye Cumhuriyeti 20.07.2022", [Day(2022, 7, 20)]),
     ("Published 2024-01-05 by the ministry", [Day(2024, 1, 5)]),
+    ("the shelling of 29 February 2024 and of 30 February 2024", [Day(2024, 2, 29)]),
+    ("on 31 April the convoy and on 2023-02-29 the camp", []),
+    ("on 29 February the convoy", [Day(None, 2, 29)]),
 ])
 def test_dates_in(text, expected):
     assert [d for _s, _e, d in dates_in(text)] == expected
+
+
+def test_a_29_february_given_a_common_year_counts_as_its_last_day():
+    """A year-less '29 February' in a document of 2023 takes that year; it must not stop the linker."""
+    assert Day(2023, 2, 29).ordinal() == Day(2023, 2, 28).ordinal()
 
 
 @pytest.mark.parametrize("name, expected", [

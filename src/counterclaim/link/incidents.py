@@ -12,6 +12,7 @@ incremental link and a full ``relink`` give the same incidents.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections import Counter, defaultdict
@@ -42,7 +43,16 @@ class Day:
         return f"{y}-{self.month:02d}" + (f"-{self.day:02d}" if self.day else "")
 
     def ordinal(self) -> int | None:
-        return dt.date(self.year, self.month, self.day or 15).toordinal() if self.year else None
+        """Days since year 1; a day past the month's end (29 February given a common year) counts as its last."""
+        if not self.year:
+            return None
+        last = calendar.monthrange(self.year, self.month)[1]
+        return dt.date(self.year, self.month, min(self.day or 15, last)).toordinal()
+
+
+def _real(year: int | None, month: int, day: int | None) -> bool:
+    """A day the month has ('30 February' and '31 April' are not dates; 29 February is, when no year says not)."""
+    return day is None or 1 <= day <= calendar.monthrange(year or 2000, month)[1]
 
 
 @dataclass
@@ -102,12 +112,12 @@ def dates_in(text: str) -> list[tuple[int, int, Day]]:
         month = months[(g["m1"] or g["m2"]).lower()]
         day = int(g["d1"] or g["d2"]) if (g["d1"] or g["d2"]) else None
         year = g["y1"] or g["y2"] or g["y3"]
-        if day is not None and not 1 <= day <= 31:
+        if not _real(int(year) if year else None, month, day):
             continue
         out.append((m.start(), m.end(), Day(int(year) if year else None, month, day)))
     for m in _ISO.finditer(text):
         y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
-        if 1 <= int(mo) <= 12 and 1 <= int(d) <= 31:
+        if 1 <= int(mo) <= 12 and _real(int(y), int(mo), int(d)):
             out.append((m.start(), m.end(), Day(int(y), int(mo), int(d))))
     return sorted(out, key=lambda x: x[0])
 
@@ -123,7 +133,8 @@ def _resolve(day: Day, ref: Day | None) -> Day:
 def _doc_day(doc: dict[str, Any]) -> Day | None:
     """The document's own date: ``published``, else the first full date near the top of its text."""
     pub = doc.get("published")
-    if pub and re.fullmatch(r"\d{4}-\d\d-\d\d", pub[:10]):
+    if pub and re.fullmatch(r"\d{4}-\d\d-\d\d", pub[:10]) and 1 <= int(pub[5:7]) <= 12 \
+            and _real(int(pub[:4]), int(pub[5:7]), int(pub[8:10])):
         return Day(int(pub[:4]), int(pub[5:7]), int(pub[8:10]))
     for _s, _e, d in dates_in(doc.get("text", "")[:400]):
         if d.year and d.day:
