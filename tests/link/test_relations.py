@@ -158,7 +158,8 @@ def _drc(drc_rows, drc_relations, rtype: str) -> set[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("rtype, pairs", [
-    ("contradicts", {("01", "02")}),        # FARDC: massacre / M23: rejects allegations of a massacre
+    ("contradicts", {("01", "02"),          # FARDC: massacre / M23: rejects allegations of a massacre
+                     ("02", "03")}),        # M23 denies any massacre / MONUSCO: 131 civilians killed by M23
     ("rebuts", {("02", "01")}),             # M23 answers the FARDC statement, which is in the ledger
     ("figure_mismatch", {("01", "02"), ("02", "03")}),  # 8 killed vs at least 50 / at least 131
     ("figure_consistent", {("01", "03")}),  # at least 50 vs at least 131
@@ -324,3 +325,51 @@ def test_counted_groups(counted, group):
 ])
 def test_terms_in(text, terms):
     assert terms_in(text) == terms
+
+
+OBSERVATORY, MINISTRY = "ORG:observatory", "ORG:ministry"
+KAFR_NABL = {"GPE:kafr-nabl": "Kafr Nabl"}
+TOLL = _fig("Government troops killed at least 35 civilians in Kafr Nabl on Tuesday, the observatory said.", "35",
+            35, OBSERVATORY, approx="at_least", mentions=KAFR_NABL)
+MILITANTS = _fig("Troops neutralised 25 militants in Kafr Nabl, the army said.", "25", 25, "ORG:army",
+                 counted="militants", mentions=KAFR_NABL)
+
+
+@pytest.mark.parametrize("affirm, denial, expected", [
+    # a denial that any civilian died against a toll of civilians, naming no actor in common
+    (TOLL, "No civilian from Kafr Nabl lost their life; the strikes hit weapons depots.", "negated (civilians)"),
+    (TOLL, "Among the dead in Kafr Nabl there were only terrorists, the ministry said.", "only (civilians)"),
+    (TOLL, "The ministry said no casualties were caused by its jets over Kafr Nabl.", "negated (anyone)"),
+    # fighters killed do not contradict 'no civilian died'
+    (MILITANTS, "No civilian from Kafr Nabl lost their life; the strikes hit weapons depots.", None),
+])
+def test_denied_harm_contradicts_affirmed_harm(affirm, denial, expected):
+    answer = {"text": denial, "asserter": MINISTRY, "claim_type": "denial", "polarity": "deny", "about": [],
+              "mentions": KAFR_NABL}
+    rels = [r for r in relate(_corpus([affirm, answer]), {}) if r.type == "contradicts"]
+    assert [r.type for r in rels] == (["contradicts"] if expected else []), rels
+    if expected:
+        assert (rels[0].a, rels[0].b) == ("d0:c0", "d1:c0") and f"harm: {expected}" in rels[0].evidence
+
+
+MARKET = {"GPE:kostiantynivka": "Kostiantynivka"}
+SHIFT = {"text": "The strike on the market in Kostiantynivka was carried out by Ukrainian forces, our country's "
+                 "defence ministry said.", "asserter": "GPE:russia", "claim_type": "accusation",
+         "about": ["GPE:russia"], "mentions": {**MARKET, "NORP:ukrainians": "Ukrainian"}}
+
+
+@pytest.mark.parametrize("accusation, expected", [
+    # another party accuses the party that names another perpetrator
+    ({"text": "The Russian strike on the market in Kostiantynivka killed 17 civilians, Kyiv said.",
+      "asserter": "GPE:ukraine", "claim_type": "accusation", "about": ["NORP:russians"],
+      "mentions": {**MARKET, "NORP:russians": "Russian"}}, True),
+    # a report of the party's own position accuses nobody
+    ({"text": "Russia says its jets hit a weapons depot near the market in Kostiantynivka.",
+      "asserter": "ORG:reuters", "claim_type": "accusation", "about": ["GPE:russia"],
+      "mentions": {**MARKET, "GPE:russia": "Russia"}}, False),
+])
+def test_a_party_blaming_another_contradicts_those_blaming_it(accusation, expected):
+    rels = [r for r in relate(_corpus([SHIFT, accusation]), {}) if r.type == "contradicts"]
+    assert [r.type for r in rels] == (["contradicts"] if expected else []), rels
+    if expected:
+        assert "blame: GPE:russia names another perpetrator ('carried out by')" in rels[0].evidence

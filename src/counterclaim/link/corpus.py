@@ -146,6 +146,10 @@ class Corpus:
             self.qtys.append(Qty(r, r["doc"], counted_group(r.get("counted") or "people"),
                                  ctx, text, cl.id if cl else None))
         self.qty_by_id = {q.row["id"]: q for q in self.qtys}
+        self.qtys_of_claim: dict[str, list[Qty]] = defaultdict(list)
+        for q in self.qtys:
+            if q.claim is not None:
+                self.qtys_of_claim[q.claim].append(q)
 
     def c(self, eid: str | None) -> str | None:
         """The canonical id of an entity (follows chains of merges)."""

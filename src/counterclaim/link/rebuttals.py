@@ -51,7 +51,7 @@ def _rebutting(corpus: Corpus, cl: Claim) -> set[str]:
     return {e for e in (cl.asserter, corpus.doc_asserter(cl.doc)) if e}
 
 
-def _subjects(corpus: Corpus, cl: Claim) -> set[str]:
+def rejecters(corpus: Corpus, cl: Claim) -> set[str]:
     """Entities named only before the dismissal cue: who rejects ('The NSC strongly rejected Indian claim')."""
     cue = _dismiss_pattern().search(cl.text)
     if cue is None or not cue.group(0).lower().startswith(_REJECT_VERBS):
@@ -82,7 +82,7 @@ def author_of(corpus: Corpus, cl: Claim, parties: set[str], named: set[str] = fr
     document, never the rebutting party. Named in the denial counts most, then being a party
     that speaks elsewhere about the same incident, then how often the document names it.
     """
-    skip = _rebutting(corpus, cl) | _subjects(corpus, cl)
+    skip = _rebutting(corpus, cl) | rejecters(corpus, cl)
     skip_names = {n.casefold() for e in skip for n in [corpus.name(e), *corpus.entities.get(e, {}).get("aliases", [])]}
     outlet = (corpus.docs[cl.doc].get("outlet") or "").casefold()
     counts: Counter[str] = Counter()
