@@ -63,6 +63,12 @@ def test_namesakes_and_things_named_after_people_stay_apart(nlp, text, a, b):
     "text, surface, type_",
     [
         ("He then deploys security forces there, partially blocking the Lachin corridor.", "Lachin corridor", "LOC"),
+        # a known place named with its kind of unit is that place, not a new one
+        ("Fighting resumed in the Rutshuru territory on Monday.", "Rutshuru", "GPE"),
+        ("Two drones struck a camp in the Marib governorate overnight.", "Marib", "GPE"),
+        ("Clashes spread in the Tessit district on Sunday.", "Tessit", "GPE"),
+        # ... but a unit written as part of the name stays one place
+        ("The deaths occurred in Cameroon's Northwest Region.", "Northwest Region", "LOC"),
         ("The aggressor Armenia on our lands committed war crimes.", "Armenia", "GPE"),
         ("The campaign conducted by the Heydar Aliyev Foundation plays a role.", "Heydar Aliyev Foundation", "ORG"),
         ("Fighting resumed in Idlib and the Syrian Democratic Forces withdrew from Raqqa.", "Idlib", "GPE"),

@@ -32,6 +32,8 @@ CONTEXT_MERGE = 0.6  # co-mention similarity that lets a bare surname join its o
 MAX_BLOCK = 60  # blocks larger than this are too generic to pair (an exact-name block is chained instead)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "‐": "-", "–": "-", "—": "-"})
 _ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|an|at|az|ud|ul)-")  # 'al-Assad' is filed under 'assad'
+_VOWELS = "aeiouy"
+PLACE_TYPES = ("GPE", "LOC")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]?\.?|[A-Z]")
 
 
@@ -170,6 +172,28 @@ def _acronym(name: str) -> str:
     return "".join(t[0] for t in toks) if len(toks) >= 3 else ""
 
 
+def _skeleton(key: str) -> str:
+    """A place name without its vowels after the first letter: 'balakot', 'balkot' -> 'blkt'."""
+    return key[:1] + re.sub(f"[{_VOWELS}]", "", key[1:])
+
+
+def vowel_variant(x: str, y: str) -> bool:
+    """Two spellings of one place name that differ by one vowel ('Balakot'/'Balkot', 'Kharkiv'/'Kharkov').
+
+    Transliterations and misspellings of place names mostly move a vowel; names of six letters or more
+    with the same first letter and consonants, one vowel added, dropped or changed, are one place.
+    """
+    x, y = x.replace(" ", ""), y.replace(" ", "")
+    if min(len(x), len(y)) < 6 or x == y or x[0] != y[0] or abs(len(x) - len(y)) > 1:
+        return False
+    if len(x) == len(y):
+        diff = [(a, b) for a, b in zip(x, y, strict=True) if a != b]
+        return len(diff) == 1 and all(ch in _VOWELS for ch in diff[0])
+    short, long_ = sorted((x, y), key=len)
+    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    return long_[i] in _VOWELS and short[i:] == long_[i + 1:]
+
+
 def _blocks(ents: dict[str, _Ent]) -> dict[tuple[str, ...], list[str]]:
     """Blocking keys → entity ids (each id once per key, sorted)."""
     blocks: dict[tuple[str, ...], set[str]] = defaultdict(set)
@@ -194,6 +218,8 @@ def _blocks(ents: dict[str, _Ent]) -> dict[tuple[str, ...], list[str]]:
         if len(key) >= 6:
             blocks[("fuzzy", e.type, key[:4])].add(e.id)
             blocks[("fuzzy", e.type, key[-4:])].add(e.id)
+            if e.type in PLACE_TYPES:
+                blocks[("skeleton", e.type, _skeleton(key))].add(e.id)
     return {k: sorted(v) for k, v in blocks.items() if len(v) > 1}
 
 
@@ -273,6 +299,8 @@ class _Scorer:
         x, y = norm(a.name), norm(b.name)
         if re.findall(r"\d+", x) != re.findall(r"\d+", y) or min(len(x), len(y)) < 6:
             return None
+        if a.type in PLACE_TYPES and vowel_variant(x, y):
+            return _Verdict(True, 0.8, f"spelling: {x!r} ~ {y!r} (one vowel apart)")
         ratio = fuzz.ratio(x, y)
         if ratio >= 92:
             return _Verdict(True, round(0.6 + ratio / 500, 3), f"spelling: {x!r} ~ {y!r} (ratio {ratio:.0f})")

@@ -28,7 +28,7 @@ _LABEL_FOR_TYPE = {"WORK": "WORK_OF_ART"}
 def _data() -> dict:
     data = load_json(
         "entities.json",
-        required=("keep_labels", "generic_single_words", "event_nouns", "place_suffixes",
+        required=("keep_labels", "generic_single_words", "event_nouns", "place_suffixes", "admin_suffixes",
                   "count_nouns_after_number"),
     )
     return {
@@ -36,6 +36,7 @@ def _data() -> dict:
         "generic": set(data["generic_single_words"]),
         "event_nouns": set(data["event_nouns"]),
         "place_suffixes": set(data["place_suffixes"]),
+        "admin_suffixes": set(data["admin_suffixes"]),
         "count_nouns": set(data["count_nouns_after_number"]),
         "law_words": set(data["law_words"]),
     }
@@ -92,6 +93,17 @@ def _relabel(span: Span, gaz: Gazetteer, data: dict) -> Span | None:
     return span
 
 
+def _unit_name(span: Span, gaz: Gazetteer, data: dict) -> Span | None:
+    """'Zakho district' (the unit word in lower case, unknown to the gazetteer) → the place 'Zakho';
+    'Northwest Region', written as a name, stays whole."""
+    if (span.label_ not in ("LOC", "GPE") or len(span) < 2 or span[-1].text not in data["admin_suffixes"]
+            or gaz.lookup(span.text) is not None):
+        return None
+    if not all(t.pos_ == "PROPN" and t.lower_ not in data["generic"] for t in span[:-1]):
+        return None
+    return Span(span.doc, span.start, span.end - 1, label="GPE")
+
+
 def _starts_with_role(span: Span) -> bool:
     from counterclaim.extract.entities.roles import role_data
 
@@ -135,12 +147,24 @@ def fixed_entities(doc: Doc, gaz: Gazetteer | None = None) -> list[Span]:
         fixed = _relabel(trimmed, gaz, data)
         if fixed is not None:
             spans.append(fixed)
+    spans = [_unit_name(s, gaz, data) or s for s in spans]
     taken = {i for s in spans for i in range(s.start, s.end)}
     extra = [fixed for s in _extra_spans(doc, data, taken) if (fixed := _relabel(s, gaz, data)) is not None]
     merged = []
     for s in extra:
+        inner = [e for e in spans if e.start >= s.start and e.end <= s.end and e.label_ in ("GPE", "LOC", "ORG", "NORP",
+                                                                                          "PERSON")]
+        if s[-1].text in data["admin_suffixes"] and len(s) > 1:
+            # 'the Zakho district', 'Duhok province': the place itself, named with its kind of unit
+            if len(inner) == 1 and inner[0].label_ == "GPE" and (inner[0].start, inner[0].end) == (s.start, s.end - 1):
+                continue
+            misread = len(inner) == 1 and inner[0].label_ == "NORP" and gaz.lookup(inner[0].text) is None
+            if (not inner or misread) and (unit := _unit_name(s, gaz, data)) is not None:
+                spans = [e for e in spans if e not in inner]  # 'Zakho' read as a people before 'district'
+                merged.append(unit)
+                continue
         # A suffix span swallows the entity it extends ("Lachin" GPE + "corridor").
-        spans = [e for e in spans if not (e.start >= s.start and e.end <= s.end and e.label_ in ("GPE", "LOC", "ORG", "NORP", "PERSON"))]
+        spans = [e for e in spans if e not in inner]
         merged.append(s)
     spans = filter_spans([*spans, *merged])
     spans = _join_dangling_of(doc, spans)
