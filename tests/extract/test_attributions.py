@@ -219,7 +219,56 @@ RESOLVER_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text, expected", SEED_SENTENCES + OTHER_CONFLICTS + RESOLVER_CASES)
+# quote marks of archive text, signatures, inverted cues with a relative clause, block quotes after a colon
+MORE_FORMS = [
+    # Somalia: two-character quote marks ('' ... ''), a split quote continuing its speaker
+    ("''We will rebuild every school that was destroyed,'' said Amina Yusuf, the regional education director. "
+     "''The children cannot wait another year.''",
+     [("Amina Yusuf", True, "We will rebuild every school", []),
+      ("Amina Yusuf", True, "The children cannot wait another year", [])]),
+    # South Sudan: 'said X, who ...' after a quote is X's, not the previous speaker's
+    ("Rebel commander Gatluak Chuol denied the reports.\n\n\"The convoy was stopped at the checkpoint for six "
+     "hours,\" said Pierre Dumont, who has led the agency's operations in the region since 2019.",
+     [("Pierre Dumont", True, "The convoy was stopped at the checkpoint", [])]),
+    # Gaza: a quote signed with a dash and a name
+    ("“The water has been cut off for eleven days and nobody tells us why.” ― Mariam Haddad\n\n"
+     "“We sleep in the school with forty other families.” ― Yousef Barakat",
+     [("Mariam Haddad", True, "The water has been cut off", []),
+      ("Yousef Barakat", True, "We sleep in the school", [])]),
+    # Nigeria: 'a councillor who said that ...' is the councillor's
+    ("The attack was condemned by Ahmed Farouk, a local councillor who said that the market had been full of "
+     "women and children.",
+     [("Ahmed Farouk", False, "the market had been full of women", [])]),
+    # Ukraine: 'X added:' and the next paragraph, unquoted, is what X said
+    ("Regional governor Oleh Synehubov added:\n\nOur air defence units intercepted eleven drones over the region "
+     "during the night and there were no casualties.",
+     [("Oleh Synehubov", True, "Our air defence units intercepted", [])]),
+    # Venezuela: a naming verb ('called Y a Z') and an exhortation ('urged Y to Z') are what the speaker said
+    ("Opposition leader Maria Corina Machado called the election result a fraud and urged supporters to stay "
+     "calm.",
+     [("Maria Corina Machado", False, "the election result a fraud", []),
+      ("Maria Corina Machado", False, "supporters to stay calm", [])]),
+    # Jordan: 'she' is the last person named who can be a 'she' (Ms. ... before Mr. ...)
+    ("Ms. Leila Nasser and Mr. Omar Haddad met the refugees in Zaatari camp on Monday.\n\n\"The winter will be "
+     "very hard for the families in the tents,\" she said.",
+     [("Leila Nasser", True, "The winter will be very hard", [])]),
+    # Sudan, Gaza, DRC: accusations, denials and warnings carry what is claimed as their object
+    ("The Sudanese Armed Forces accused the Rapid Support Forces of shelling the camp at Kalma.",
+     [("Sudanese Armed Forces", False, "the Rapid Support Forces of shelling the camp", [])]),
+    ("Hamas denied any responsibility for the rocket that hit the hospital car park.",
+     [("Hamas", False, "any responsibility for the rocket", [])]),
+    ("Doctors Without Borders warned of a cholera outbreak in the camps around Goma.",
+     [("Doctors Without Borders", False, "a cholera outbreak in the camps", [])]),
+    # Nigeria: a short quote inside a reported clause that runs on is not the whole statement
+    ("Governor Babagana Zulum said that \"a curfew\" would be imposed in Maiduguri from Friday.",
+     [("Babagana Zulum", False, "a curfew\" would be imposed in Maiduguri", [])]),
+    # Sudan: 'called on Y to Z' keeps Y with what they are asked to do
+    ("The African Union called on the warring parties to open safe corridors for civilians.",
+     [("African Union", False, "the warring parties to open safe corridors", [])]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SEED_SENTENCES + OTHER_CONFLICTS + RESOLVER_CASES + MORE_FORMS)
 def test_attributions_on_sentences(nlp, text, expected):
     doc, entities, atts = _attributions(nlp, text)
     _check_spans(doc.text, atts)
@@ -352,6 +401,8 @@ def test_seed_attributions_are_few_and_well_formed(seed_attributions, gold):
         ("“Para one.\n\nPara two,” he said.", [("Para one.\n\nPara two,", "")]),
         ("“Para one is never closed.\n\nNo quotes here.", [("Para one is never closed.", "unterminated")]),
         ("Para one,” he said.", [("Para one,", "no_opening")]),
+        ("''Para one,'' he said. ''Para two.''", [("Para one,", ""), ("Para two.", "")]),
+        ("``Para one,'' he said.", [("Para one,", "")]),
         ("Azerbaijan's army and the Ombudsman’s Office", []),
     ],
 )
@@ -360,7 +411,7 @@ def test_find_quotes(text, expected):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet='"“”«» ab.,:\n', max_size=80))
+@given(st.text(alphabet='"“”«»\'` ab.,:\n', max_size=80))
 def test_find_quotes_never_fails_and_never_overlaps(text):
     end = 0
     for q in find_quotes(text):

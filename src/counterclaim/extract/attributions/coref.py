@@ -5,7 +5,8 @@ candidates, the most recent compatible one wins, and when nothing fits the
 speaker keeps its span with no entity (never a guess).
 
 - he/she: the last person named outside quotes (an entity that is only a role,
-  'governor of North Kivu', is no name and is skipped);
+  'governor of North Kivu', is no name and is skipped) whose gender, when the
+  text marks it ('Mrs. Clinton', 'the spokeswoman'), agrees with the pronoun;
 - it/they with no earlier speaker: the last organisation or country named as
   a subject;
 - a definite description ('the ministry', 'the rebel group', 'The Spokesman',
@@ -34,13 +35,15 @@ if TYPE_CHECKING:
 
 _LOOKBACK_CHARS = 6000
 _DEFINITE = ("the", "this", "that", "these", "those")
+_TITLE_BEFORE = re.compile(r"\b([A-Z][a-z]{1,4})\.?\s+$")
 
 
 @cache
 def coref_data() -> dict:
     """The resolver's part of ``attributions.json``."""
     data = load_json("attributions.json", required=("description_stopwords", "cataphora_max_paragraphs",
-                                                    "group_heads"))
+                                                    "group_heads", "gender_titles", "gender_nouns",
+                                                    "pronoun_gender"))
     return data
 
 
@@ -94,11 +97,36 @@ def _before(ctx: Context, before: int, types: tuple[str, ...]) -> list[str]:
     return seen
 
 
-def resolve_pronoun(ctx: Context, kind: str, before: int) -> str | None:
-    """he/she ('person') → the last named person; it/they ('previous') → the last organisation or country subject."""
+def person_genders(ctx: Context) -> dict[str, str]:
+    """'f' or 'm' for the persons the text marks as such ('Mrs. Clinton', a spokeswoman); others unknown."""
+    data = coref_data()
+    titles, nouns = data["gender_titles"], data["gender_nouns"]
+    votes: dict[str, set[str]] = {}
+    for m in ctx.mentions:
+        e = ctx.entities.get(m.entity)
+        if e is None or e.type != "PERSON":
+            continue
+        t = _TITLE_BEFORE.search(ctx.text, max(0, m.start - 8), m.start)
+        if t is not None and t.group(1).lower() in titles:
+            votes.setdefault(m.entity, set()).add(titles[t.group(1).lower()])
+    for e in ctx.entities.values():
+        if e.type == "PERSON":
+            for w in (w for r in e.roles for w in r.lower().split()):
+                if w in nouns:
+                    votes.setdefault(e.id, set()).add(nouns[w])
+    return {e: next(iter(g)) for e, g in votes.items() if len(g) == 1}
+
+
+def resolve_pronoun(ctx: Context, kind: str, before: int, word: str = "") -> str | None:
+    """he/she ('person') → the last named person of that gender or of none known; it/they
+    ('previous') → the last organisation or country subject."""
     if kind == "person":
+        want = coref_data()["pronoun_gender"].get(word)
+        if want is not None and ctx.genders is None:
+            ctx.genders = person_genders(ctx)
+        genders = ctx.genders or {}
         for e in _before(ctx, before, ("PERSON",)):
-            if not is_role_only(ctx, e):
+            if not is_role_only(ctx, e) and (want is None or genders.get(e, want) == want):
                 return e
         return None
     doc = ctx.doc

@@ -1,15 +1,16 @@
 """Who said what: attributions of one document, as a pure function over a parsed Doc.
 
 Direct speech comes from the quote scanner (:mod:`.quotes`): each quoted
-passage looks for its cue after the closing mark ('...," Ocampo said'), before
-the opening one ('the minister said: "...'), or continues the previous speaker
-(a floating quote, the second half of a split quote). Short quoted terms with
-no cue ('"expert opinion"') are scare quotes, not speech.
+passage looks for its cue after the closing mark ('...," Ocampo said', '..."
+― Jane Doe'), before the opening one ('the minister said: "...'), or continues
+the previous speaker (a floating quote, the second half of a split quote).
+Short quoted terms with no cue ('"expert opinion"') are scare quotes, not speech.
 
 Indirect speech comes from the parse: a reporting verb with a clause
 ('X said that ...', 'the letter expressed regret that ...', 'it was noted
-that ...'), a clause followed by its cue ('..., she noted.', '..., a source
-told Trend.', '..., Trend reports citing the Office.') and 'according to X, ...'.
+that ...', 'X, who said ...'), a clause followed by its cue ('..., she noted.',
+'..., a source told Trend.', '..., Trend reports citing the Office.'); the other
+forms (objects, 'according to X', headlines, block quotes) are in :mod:`.forms`.
 
 Speakers resolve through :mod:`.speakers` (mentions, pronouns, a letter or
 report standing for its author, else the document's asserter). Relays fill
@@ -32,7 +33,16 @@ from spacy.tokens import Doc, Token
 
 from counterclaim.extract.attributions.assemble import assemble
 from counterclaim.extract.attributions.candidate import Candidate
-from counterclaim.extract.attributions.quotes import Quote, quote_data
+from counterclaim.extract.attributions.forms import according, block_quotes, headline, object_form
+from counterclaim.extract.attributions.phrases import (
+    OBJECT_DEPS,
+    content_span,
+    cue_span,
+    relays,
+    subject_speaker,
+    word_count,
+)
+from counterclaim.extract.attributions.quotes import Quote, ends_with_mark, starts_with_mark
 from counterclaim.extract.attributions.speakers import (
     Context,
     Speaker,
@@ -48,15 +58,10 @@ from counterclaim.records import AttributionRecord, EntityRecord, MentionRecord
 __all__ = ["Candidate", "extract_attributions"]
 
 _TAIL_DEPS = ("prep", "npadvmod", "advmod", "punct", "agent", "dep")
-_OBJECT_DEPS = ("dobj", "dative", "iobj")
 _END_PUNCT = ".!?"
-_DASHES = ("—", "–", "--", "-")
-_ACCORDING_STOP = (",", ";", "(", *_DASHES)  # 'according to the UN — deaths which ...'
 _THAT_END = re.compile(r"(?<![\w-])that$")
-# 'DAMASCUS, March 3 (Reuters) - ' / 'Bamako, 12 May - ' at the head of a wire story's first sentence
-# 'ERBIL (Kurdistan 24) – ' too: a capitalised place and the outlet in brackets
-_DATELINE = re.compile(r"(?:[A-Z][A-Za-z .'’-]{1,40},[^\n\-—–]{1,40}?(?:\([^)\n]{1,40}\))?"
-                       r"|[A-Z][A-Z .'’-]{1,40}\([^)\n]{1,40}\))\s+[-—–]+\s+")
+# '"...." ― Sonya Herridge' / '"..." — Jane Doe, nurse': a signature closing the quote's paragraph
+_SIGNATURE = re.compile(r"[ \t]*(?P<dash>[―—–]|--?)[ \t]*(?P<name>[A-Z][^\n!?]{1,60}?)[ \t.]*")
 
 
 def extract_attributions(doc: Doc, entities: list[EntityRecord], mentions: list[MentionRecord],
@@ -81,13 +86,15 @@ def extract_attributions(doc: Doc, entities: list[EntityRecord], mentions: list[
         c = _quote_candidate(ctx, q, used)
         if c is not None:
             cands.append(c)
-    head = _headline(ctx)
+    cands.extend(block_quotes(ctx, used))
+    head = headline(ctx)
     if head is not None:
         cands.append(head)
     cands.extend(transcript_turns(ctx))
-    cands.extend(_according(ctx))
+    cands.extend(according(ctx))
     for tok in doc:
-        if tok.i not in used and is_cue(tok):
+        inverted = tok.i > 0 and doc[tok.i - 1].text == ","  # '..., said X': the verb opens its phrase
+        if tok.i not in used and is_cue(tok, inverted=inverted):
             c = _trailing(ctx, tok) or _clausal(ctx, tok)
             if c is not None:
                 cands.append(c)
@@ -95,46 +102,25 @@ def extract_attributions(doc: Doc, entities: list[EntityRecord], mentions: list[
 
 
 # -- direct speech -----------------------------------------------------------------
-def _words(text: str) -> int:
-    return len(text.split())
-
-
-def _content(ctx: Context, start: int, end: int, *, strip: str, dateline: bool = False) -> tuple[int, int]:
-    """``start, end`` without surrounding blanks and trailing ``strip`` characters.
-
-    With ``dateline``, a wire dateline opening the paragraph ('GOMA, Jan 27 (Reuters) - ') is dropped too.
-    """
-    text = ctx.text
-    while start < end and text[start].isspace():
-        start += 1
-    if dateline and ctx.lines[ctx.line_of(start)][0] == start:
-        m = _DATELINE.match(text, start, end)
-        if m is not None:
-            start = m.end()
-    while end > start and (text[end - 1].isspace() or text[end - 1] in strip):
-        end -= 1
-    return start, end
-
-
 def _at_sentence_start(ctx: Context, q: Quote) -> bool:
     if q.open_mark is None:
         return True
     ls = ctx.lines[q.first_line][0]
     before = ctx.text[ls:q.open_mark].rstrip().strip(" \t*>_-#")
-    marks = quote_data()["double_quotes"]
     if not before:
         return True
-    if before[-1] in marks:
-        before = before[:-1].rstrip()
+    mark = ends_with_mark(before)
+    if mark:
+        before = before[:-len(mark)].rstrip()
     return before[-1:] in (*_END_PUNCT, ":") if before else True
 
 
 def _quote_candidate(ctx: Context, q: Quote, used: set[int]) -> Candidate | None:
     data = attribution_data()
-    start, end = _content(ctx, q.start, q.end, strip=",")
+    start, end = content_span(ctx, q.start, q.end, strip=",")
     if end <= start:
         return None
-    words = _words(ctx.text[start:end])
+    words = word_count(ctx.text[start:end])
     short = words <= int(data["scare_quote_max_words"])
     rule_note = {"unterminated": "; unbalanced quote, closed at paragraph end",
                  "no_opening": "; unbalanced quote, no opening mark"}.get(q.recovered, "")
@@ -143,13 +129,13 @@ def _quote_candidate(ctx: Context, q: Quote, used: set[int]) -> Candidate | None
         if cut is not None:
             comma, v, sp = cut
             used.add(v.i)
-            start, end = _content(ctx, q.start, comma, strip=",")
-            return Candidate((start, end), sp, _cue_span(v), True,
+            start, end = content_span(ctx, q.start, comma, strip=",")
+            return Candidate((start, end), sp, cue_span(v), True,
                              f"quote + '{v.text}' after it; unbalanced quote, closed before the cue",
-                             via=_relays(ctx, v))
+                             via=relays(ctx, v))
     found = _after_cue(ctx, q) if q.close_mark is not None else None
     if found is not None and short:
-        tail = ctx.text[q.close_mark + 1:q.close_mark + 3] if q.close_mark is not None else ""
+        tail = ctx.text[q.after_close:q.after_close + 2] if q.close_mark is not None else ""
         if not (ctx.text[q.start:q.end].rstrip()[-1:] in ",!?.…—" or tail.lstrip().startswith(",")):
             found = None
     if found is not None:
@@ -157,10 +143,14 @@ def _quote_candidate(ctx: Context, q: Quote, used: set[int]) -> Candidate | None
         used.add(v.i)
         clause = _clause_before(ctx, q) if short else None
         if clause is not None:  # 'Five civilians died, and "seven terrorists" were "neutralised," X told AFP'
-            return Candidate((clause, end), sp, _cue_span(v), False,
-                             f"clause ending in a quote + '{v.text}' after it{rule_note}", via=_relays(ctx, v))
-        return Candidate((start, end), sp, _cue_span(v), True, f"quote + '{v.text}' after it{rule_note}",
-                         via=_relays(ctx, v))
+            return Candidate((clause, end), sp, cue_span(v), False,
+                             f"clause ending in a quote + '{v.text}' after it{rule_note}", via=relays(ctx, v))
+        return Candidate((start, end), sp, cue_span(v), True, f"quote + '{v.text}' after it{rule_note}",
+                         via=relays(ctx, v))
+    signed = _signature(ctx, q) if q.close_mark is not None and not short else None
+    if signed is not None:
+        dash, sp = signed
+        return Candidate((start, end), sp, dash, True, f"quote + '— Name' after it{rule_note}")
     if q.recovered == "no_opening":
         return None
     found = _before_cue(ctx, q)
@@ -168,10 +158,10 @@ def _quote_candidate(ctx: Context, q: Quote, used: set[int]) -> Candidate | None
         v, sp = found
         if v is not None:
             used.add(v.i)
-        cue = _cue_span(v) if v is not None else None
+        cue = cue_span(v) if v is not None else None
         return Candidate((start, end), sp, cue, True,
                          f"'{v.text if v is not None else ':'}' + quote after it{rule_note}",
-                         via=_relays(ctx, v) if v is not None else [])
+                         via=relays(ctx, v) if v is not None else [])
     if short:
         return None  # a scare quote or a quoted term
     if _at_sentence_start(ctx, q):
@@ -197,32 +187,25 @@ def _clause_before(ctx: Context, q: Quote) -> int | None:
     words = [t for t in doc[a:i] if not t.is_punct and not t.is_space]
     if len(words) < 3 or any(is_cue(t) for t in words) or not any(t.pos_ in ("VERB", "AUX") for t in words):
         return None
-    start, _ = _content(ctx, doc[a].idx, q.open_mark, strip="", dateline=True)
+    start, _ = content_span(ctx, doc[a].idx, q.open_mark, strip="", dateline=True)
     return start
-
-
-def _cue_span(v: Token) -> tuple[int, int]:
-    end = v.idx + len(v)
-    for c in v.rights:
-        if c.dep_ == "prt" and c.i == v.i + 1:
-            end = c.idx + len(c)
-    return v.idx, end
 
 
 def _after_cue(ctx: Context, q: Quote) -> tuple[Token, Speaker] | None:
     """'"...," the appeal said' / '"...," said Ocampo': the cue right after the closing mark."""
-    doc, marks = ctx.doc, quote_data()["double_quotes"]
+    doc = ctx.doc
     assert q.close_mark is not None
     line_end = ctx.lines[q.last_line][1]
-    j = ctx.tok_at(q.close_mark) + 1
+    j = ctx.tok_at(q.after_close - 1) + 1
     window: list[Token] = []
     while j < len(doc) and doc[j].idx < line_end and len(window) < 20:
         t = doc[j]
-        if t.text in _END_PUNCT or t.text[:1] in marks:
+        if t.text in _END_PUNCT or starts_with_mark(t.text):
             break
         window.append(t)
         j += 1
-    k = next((n for n, t in enumerate(window) if is_cue(t)), None)
+    first = next((n for n, t in enumerate(window) if not t.is_punct and not t.is_space), None)
+    k = next((n for n, t in enumerate(window) if is_cue(t, inverted=n == first)), None)
     if k is None:
         return None
     v = window[k]
@@ -247,6 +230,23 @@ def _after_cue(ctx: Context, q: Quote) -> tuple[Token, Speaker] | None:
     return (v, sp) if sp is not None else None
 
 
+def _signature(ctx: Context, q: Quote) -> tuple[tuple[int, int], Speaker] | None:
+    """'"...." ― Sonya Herridge': a dash and a name closing the quote's paragraph."""
+    line_end = ctx.lines[q.last_line][1]
+    m = _SIGNATURE.fullmatch(ctx.text, q.after_close, line_end)
+    if m is None:
+        return None
+    a, b = ctx.tok_at(m.start("name")), ctx.tok_at(m.end("name") - 1) + 1
+    if ctx.doc[a].idx < m.start("name"):
+        a += 1
+    if b <= a or ctx.doc[a].pos_ != "PROPN" or any(t.pos_ in ("VERB", "AUX") for t in ctx.doc[a:b]):
+        return None
+    sp = resolve(ctx, a, b, before=q.start)
+    if sp is None or (sp.entity is None and not all(t.pos_ in ("PROPN", "PUNCT") for t in ctx.doc[a:b])):
+        return None
+    return (m.start("dash"), m.end("dash")), sp
+
+
 def _before_cue(ctx: Context, q: Quote) -> tuple[Token | None, Speaker] | None:
     """'X said: "..."' / 'she added, "..."' (the cue may end the previous paragraph)."""
     if q.open_mark is None:
@@ -259,9 +259,11 @@ def _before_cue(ctx: Context, q: Quote) -> tuple[Token | None, Speaker] | None:
         if not text[ls:end].rstrip().endswith(":"):
             return None
     region = text[ls:end].rstrip()
-    that = _THAT_END.search(region) is not None  # 'stressed that "..."', 'told Sky News that "..."'
+    that = _THAT_END.search(region.rstrip(",")) is not None  # 'stressed that "..."', 'told Sky News that "..."'
     if not region or (region[-1] not in ":," and not that):
         return None
+    if that and q.close_mark is not None and text[q.after_close:q.after_close + 2].strip()[:1].isalnum():
+        return None  # 'said that "a bomb" had gone off': the reported clause runs on (the clause rule reads it)
     last = ctx.tok_at(ls + len(region) - 1)
     first = max(ctx.tok_at(ls), last - 25, doc[last].sent.start)
     if that:
@@ -277,7 +279,7 @@ def _before_cue(ctx: Context, q: Quote) -> tuple[Token | None, Speaker] | None:
         subj = next((c for c in v.head.children if c.dep_ == "nsubj"), None)
     if subj is None:
         return None
-    sp = resolve(ctx, subj.left_edge.i, subj.right_edge.i + 1, before=q.start)
+    sp = subject_speaker(ctx, subj, v, before=q.start)
     return (v, sp) if sp is not None else None
 
 
@@ -332,12 +334,12 @@ def _trailing_parts(ctx: Context, v: Token, *, content_from: int
         a, b = comma + 1, v.i
     if comma <= lo + 2 or doc[comma].text != ",":
         return None
-    if doc[comma - 1].text[:1] in quote_data()["double_quotes"]:
+    if starts_with_mark(doc[comma - 1].text):
         return None  # a quote's cue, not a reported clause
     tell = v.lemma_.lower() in _word_set("tell_verbs")
     cite = _word_set("cite_verbs")
     for c in v.rights:
-        if (c.dep_ in _OBJECT_DEPS and tell) or c.lemma_.lower() in cite or (inverted is not None and c.i == inverted.i) or (
+        if (c.dep_ in OBJECT_DEPS and tell) or c.lemma_.lower() in cite or (inverted is not None and c.i == inverted.i) or (
                 inverted is None and subj is None and a <= c.i < b):
             continue
         if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG" and doc[c.i - 1].text == ",":
@@ -372,11 +374,11 @@ def _trailing(ctx: Context, v: Token) -> Candidate | None:
         return None
     comma, sp, _, a, b = hit
     line_start = ctx.lines[ctx.line_of(doc[comma].idx)][0]
-    start, end = _content(ctx, max(doc[v.sent.start].idx, line_start), doc[comma].idx, strip=",;:",
+    start, end = content_span(ctx, max(doc[v.sent.start].idx, line_start), doc[comma].idx, strip=",;:",
                           dateline=True)
     if end <= start or ctx.quote_at(start) is not ctx.quote_at(v.idx):
         return None
-    via = _relays(ctx, v)
+    via = relays(ctx, v)
     cited = _cited(v)
     if cited is not None:
         source = resolve(ctx, cited.left_edge.i, cited.right_edge.i + 1, before=start)
@@ -385,7 +387,7 @@ def _trailing(ctx: Context, v: Token) -> Candidate | None:
             cite = cited.head
             return Candidate((start, end), source, (cite.idx, cite.idx + len(cite)), False,
                              f"clause + ', outlet {v.text} {cite.text} source'", via=([outlet] if outlet else []) + via)
-    return Candidate((start, end), sp, _cue_span(v), False, f"clause + ', speaker {v.text}'", via=via)
+    return Candidate((start, end), sp, cue_span(v), False, f"clause + ', speaker {v.text}'", via=via)
 
 
 def _clause_span(ctx: Context, c: Token, v: Token) -> tuple[int, int]:
@@ -397,7 +399,7 @@ def _clause_span(ctx: Context, c: Token, v: Token) -> tuple[int, int]:
     if b <= a:
         return 0, 0
     ls, le = ctx.lines[ctx.line_of(v.idx)]
-    return _content(ctx, max(ls, doc[a].idx), min(le, doc[b - 1].idx + len(doc[b - 1])), strip=".,;:")
+    return content_span(ctx, max(ls, doc[a].idx), min(le, doc[b - 1].idx + len(doc[b - 1])), strip=".,;:")
 
 
 def _clausal(ctx: Context, v: Token) -> Candidate | None:
@@ -415,7 +417,7 @@ def _clausal(ctx: Context, v: Token) -> Candidate | None:
                     how = f" + '{d.text} that'"
                     break
     if clause is None:
-        return _object_form(ctx, v)
+        return object_form(ctx, v)
     start, end = _clause_span(ctx, clause, v)
     if end - start < 8:
         return None
@@ -425,139 +427,15 @@ def _clausal(ctx: Context, v: Token) -> Candidate | None:
     if subj is None and passive is None and (v.dep_ in ("conj", "xcomp") or (v.dep_ == "advcl" and v.tag_ == "VBG")):
         subj = next((c for c in v.head.lefts if c.dep_ == "nsubj"), None)  # '..., saying that ...'
     if subj is not None:
-        sp = resolve(ctx, subj.left_edge.i, subj.right_edge.i + 1, before=subj.idx)
+        sp = subject_speaker(ctx, subj, v, before=subj.idx)
         if sp is None:
             return None
-        return Candidate((start, end), sp, _cue_span(v), False, f"'{v.text}'{how} + clause, nsubj",
-                         via=_relays(ctx, v))
+        return Candidate((start, end), sp, cue_span(v), False, f"'{v.text}'{how} + clause, nsubj",
+                         via=relays(ctx, v))
     if passive is not None and passive.lower_ in data["passive_subjects"] and any(
             c.dep_ == "auxpass" for c in v.lefts):
         aux = next(c for c in v.lefts if c.dep_ == "auxpass")
         sp = Speaker(ctx.asserter, None, "asserter")
-        return Candidate((start, end), sp, (aux.idx, _cue_span(v)[1]), False,
+        return Candidate((start, end), sp, (aux.idx, cue_span(v)[1]), False,
                          f"passive 'it {aux.text} {v.text} that' → asserter")
     return None
-
-
-def _object_form(ctx: Context, v: Token) -> Candidate | None:
-    """'X accused Y of Z', 'denied any responsibility for Z', 'called for a ceasefire', 'described Y as Z'."""
-    cues = attribution_data()["object_cues"]
-    prep_word = cues.get(v.lemma_.lower())
-    if prep_word is None or v.lemma_.lower() == "about":
-        return None
-    dobj = next((c for c in v.rights if c.dep_ == "dobj"), None)
-    prep = None
-    if prep_word:
-        holders = [v] + ([dobj] if dobj is not None else [])
-        prep = next((c for h in holders for c in h.rights if c.dep_ == "prep" and c.lower_ == prep_word), None)
-        if prep is None:
-            return None
-    elif dobj is None:
-        return None
-    doc = ctx.doc
-    if dobj is None or (prep is not None and prep.head.i == v.i and prep.i < dobj.i):  # 'called for Y'
-        assert prep is not None
-        pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
-        if pobj is None:
-            return None
-        a, b = pobj.left_edge.i, pobj.right_edge.i + 1
-    else:
-        a = dobj.left_edge.i
-        b = max([dobj.right_edge.i] + [c.right_edge.i for c in v.rights if c.dep_ == "prep" and c.i > dobj.i]) + 1
-    ls, le = ctx.lines[ctx.line_of(v.idx)]
-    start, end = _content(ctx, max(ls, doc[a].idx), min(le, doc[b - 1].idx + len(doc[b - 1])), strip=".,;:")
-    if end - start < 8:
-        return None
-    subj = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
-    if subj is None and v.dep_ in ("conj", "xcomp", "advcl"):
-        subj = next((c for c in v.head.lefts if c.dep_ == "nsubj"), None)
-    if subj is None:
-        return None
-    sp = resolve(ctx, subj.left_edge.i, subj.right_edge.i + 1, before=subj.idx)
-    if sp is None:
-        return None
-    how = f" {prep_word}" if prep_word else ""
-    return Candidate((start, end), sp, _cue_span(v), False, f"'{v.text}{how}' + object, nsubj", via=_relays(ctx, v))
-
-
-def _according(ctx: Context) -> list[Candidate]:
-    """'According to X, ...' / '..., according to X.'"""
-    doc = ctx.doc
-    cues: dict[str, list[list[str]]] = {}
-    for phrase in attribution_data()["according_cues"]:
-        words = phrase.split()
-        cues.setdefault(words[0], []).append(words)
-    out = []
-    for tok in doc:
-        for words in cues.get(tok.lower_, ()):
-            k = len(words)
-            if [t.lower_ for t in doc[tok.i:tok.i + k]] != words:
-                continue
-            sent = tok.sent
-            b = tok.i + k
-            while b < sent.end and doc[b].text not in _ACCORDING_STOP and doc[b].text not in _END_PUNCT:
-                b += 1
-            sp = resolve(ctx, tok.i + k, b, before=tok.idx)
-            if sp is None:
-                continue
-            cue = (tok.idx, doc[tok.i + k - 1].idx + len(doc[tok.i + k - 1]))
-            ls, le = ctx.lines[ctx.line_of(tok.idx)]
-            s_start, s_end = max(ls, sent.start_char), min(le, sent.end_char)
-            lead = all(t.is_punct or t.pos_ in ("ADV", "CCONJ", "SPACE") for t in doc[sent.start:tok.i])
-            if lead and b < sent.end:
-                start, end = _content(ctx, doc[b].idx + 1, s_end, strip=".,;:")
-                where = "according to"
-            elif all(t.is_punct or t.is_space for t in doc[b:sent.end]) or doc[b].text in _DASHES:
-                start, end = _content(ctx, s_start, tok.idx, strip=",;:—–- ", dateline=True)
-                where = "clause + ', according to X'"
-            else:
-                start, end = _content(ctx, s_start, s_end, strip=".,;:", dateline=True)
-                where = "according to (mid-sentence)"
-            if end - start >= 8:
-                out.append(Candidate((start, end), sp, cue, False, where.replace("according to", words[0] + " "
-                                                                                + " ".join(words[1:]))))
-    return out
-
-
-def _headline(ctx: Context) -> Candidate | None:
-    """'Luis Moreno Ocampo: The USA, Israel and the EU are guilty ...' as the first line."""
-    data = attribution_data()
-    if not ctx.lines or ctx.lines[0][0] > int(data["headline_max_offset"]):
-        return None
-    ls, le = ctx.lines[0]
-    m = re.match(r"[\s*_#]*(?P<name>[^:\n]{2,80}?)[*_]*(?P<colon>:)\s+(?P<rest>\S.*)$", ctx.text[ls:le])
-    if not m or m.group("rest")[:1] in quote_data()["double_quotes"]:
-        return None
-    ns, ne = ls + m.start("name"), ls + m.end("name")
-    ment = next((x for x in ctx.mentions_in(ns, ne) if x.start == ns and x.end == ne), None)
-    if ment is None or ctx.type_of(ment.entity) not in ("PERSON", "ORG") or _words(m.group("rest")) < 4:
-        return None
-    start, end = _content(ctx, ls + m.start("rest"), le, strip=".*_")
-    colon = ls + m.start("colon")
-    return Candidate((start, end), Speaker(ment.entity, (ns, ne)), (colon, colon + 1), False, "headline 'Name: ...'")
-
-
-# -- relays --------------------------------------------------------------------------
-def _relays(ctx: Context, v: Token) -> list[str]:
-    """Outlets on the cue: 'told Trend', 'said in an interview with Alpha News'."""
-    out: list[str] = []
-    if v.lemma_.lower() in _word_set("tell_verbs"):
-        for c in v.rights:
-            if c.dep_ in _OBJECT_DEPS:
-                o = resolve_outlet(ctx, c.left_edge.i, c.right_edge.i + 1)
-                if o:
-                    out.append(o)
-    nouns, preps = _word_set("relay_nouns"), _word_set("relay_preps")
-    for p in v.rights:
-        if p.dep_ != "prep":
-            continue
-        for n in p.children:
-            if n.dep_ == "pobj" and n.lemma_.lower() in nouns:
-                for p2 in n.children:
-                    if p2.dep_ == "prep" and p2.lower_ in preps:
-                        for o in p2.children:
-                            if o.dep_ == "pobj":
-                                key = resolve_outlet(ctx, o.left_edge.i, o.right_edge.i + 1)
-                                if key:
-                                    out.append(key)
-    return out

@@ -37,7 +37,7 @@ def attribution_data() -> dict:
         "according_cues", "cite_verbs", "tell_verbs", "mistagged_cues", "relay_nouns", "relay_preps",
         "passive_subjects", "pronouns", "document_nouns", "document_owner_preps", "speaker_nouns",
         "scare_quote_max_words", "floating_quote_min_words", "floating_max_paragraphs", "speaker_max_tokens",
-        "outlet_line_stopwords", "outlet_line_max_words", "document_cues", "object_cues", "headline_max_offset", "lead_paragraph_min_chars",
+        "outlet_line_stopwords", "outlet_line_max_words", "document_cues", "object_cues", "naming_cues", "headline_max_offset", "lead_paragraph_min_chars",
         "lead_paragraphs"))
 
 
@@ -52,12 +52,17 @@ def _word_set(key: str) -> frozenset[str]:
     return frozenset(attribution_data()[key])
 
 
-def is_cue(tok: Token) -> bool:
-    """Whether ``tok`` is a reporting verb used as one ('said', 'notes'; not 'the mentioned report')."""
+def is_cue(tok: Token, *, inverted: bool = False) -> bool:
+    """Whether ``tok`` is a reporting verb used as one ('said', 'notes'; not 'the mentioned report').
+
+    With ``inverted`` (the verb opens its phrase right after a quote or a comma: '"...," said X',
+    '..., said X.'), any reading of the verb counts: the parser often takes that 'said' for a participle.
+    """
     if tok.lemma_.lower() in reporting_verbs() and tok.pos_ in ("VERB", "AUX"):
         if any(c.dep_ == "neg" for c in tok.children):
             return False  # 'did not say how many': no one said anything
-        return tok.dep_ not in ("amod", "compound") and not (tok.tag_ == "VBN" and tok.dep_ == "acl")
+        return inverted or (
+            tok.dep_ not in ("amod", "compound") and not (tok.tag_ == "VBN" and tok.dep_ == "acl"))
     if tok.lemma_.lower() in _word_set("document_cues") and tok.pos_ == "VERB":  # '"...," read a statement'
         nouns = _word_set("document_nouns")
         return any(c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lemma_.lower() in nouns for c in tok.children)
@@ -100,6 +105,7 @@ class Context:
     names: dict[str, str] = field(default_factory=dict)
     first_words: dict[str, list[str]] = field(default_factory=dict)
     descriptors: dict[str, set[str]] = field(default_factory=dict)
+    genders: dict[str, str] | None = None  # read on the first he/she (coref.person_genders)
 
     @classmethod
     def build(cls, doc: Doc, entities: list[EntityRecord], mentions: list[MentionRecord],
@@ -239,7 +245,7 @@ def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
         at = min(before, head.idx)
         if kind == "person":
             quote = ctx.quote_at(head.idx)
-            who = ctx.last_person(at, quote) if quote is not None else resolve_pronoun(ctx, kind, at)
+            who = ctx.last_person(at, quote) if quote is not None else resolve_pronoun(ctx, kind, at, head.lower_)
             return Speaker(who, chars, "pronoun")
         if kind == "previous":  # the previous speaker if any (assemble), else the last organisation subject
             return Speaker(resolve_pronoun(ctx, kind, at), chars, "pronoun", pending=kind)
