@@ -262,10 +262,23 @@ MORE_FORMS = [
     # Nigeria: a short quote inside a reported clause that runs on is not the whole statement
     ("Governor Babagana Zulum said that \"a curfew\" would be imposed in Maiduguri from Friday.",
      [("Babagana Zulum", False, "a curfew\" would be imposed in Maiduguri", [])]),
+    # Pakistan: a reported clause stops at a semicolon, and before another speaker's conjoined clause
+    ("Interior Minister Mohsin Naqvi said the border would stay closed; trucks carrying food were turned back "
+     "on Monday.",
+     [("Mohsin Naqvi", False, "the border would stay closed", [])]),
+    ("Police spokesman Ahmed Baloch said the road to Quetta was open again, and Mayor Fatima Khan told reporters "
+     "that the first convoys had passed.",
+     [("Ahmed Baloch", False, "the road to Quetta was open again", []),
+      ("Fatima Khan", False, "the first convoys had passed", [])]),
     # Sudan: 'called on Y to Z' keeps Y with what they are asked to do
     ("The African Union called on the warring parties to open safe corridors for civilians.",
      [("African Union", False, "the warring parties to open safe corridors", [])]),
 ]
+
+
+# texts whose contents must be exactly these (no trailing narrative)
+_WHOLE = {text: [w[2] for w in expected] for text, expected in MORE_FORMS
+          if text.startswith(("Interior Minister Mohsin Naqvi", "Police spokesman Ahmed Baloch"))}
 
 
 @pytest.mark.parametrize("text, expected", SEED_SENTENCES + OTHER_CONFLICTS + RESOLVER_CASES + MORE_FORMS)
@@ -277,6 +290,8 @@ def test_attributions_on_sentences(nlp, text, expected):
     assert len(atts) == len(expected), got
     for want in expected:
         assert any(_matches(entities, a, *want) for a in atts), (want, got)
+    if text in _WHOLE:  # the content is exactly the reported clause, nothing after it
+        assert sorted(a.content.text for a in atts) == sorted(_WHOLE[text]), got
 
 
 TRANSCRIPT = ("Press briefing\n\nAnna Lopez: (00:00)\nGood morning. The minister will take questions.\n\n"

@@ -391,11 +391,24 @@ def _trailing(ctx: Context, v: Token) -> Candidate | None:
 
 
 def _clause_span(ctx: Context, c: Token, v: Token) -> tuple[int, int]:
-    """The words of clause ``c`` (its 'that' dropped), kept within the paragraph of the cue ``v``."""
+    """The words of clause ``c`` (its 'that' dropped), kept within the paragraph of the cue ``v``.
+
+    The clause stops at a semicolon and before a conjoined clause that reports someone
+    else's words ('..., and when pressed, the mother replied ...'), outside quotes.
+    """
     doc = ctx.doc
     a, b = c.left_edge.i, c.right_edge.i + 1
     while a < b and (doc[a].dep_ == "mark" or doc[a].is_punct or doc[a].is_space):
         a += 1
+    for t in doc[a:b]:
+        if ctx.quote_at(t.idx) is not None:
+            continue
+        if t.text == ";" or (t.dep_ == "conj" and t.i > c.i and is_cue(t)
+                             and any(x.dep_ == "nsubj" for x in t.lefts)):
+            b = t.i if t.text == ";" else t.left_edge.i
+            while b > a and (doc[b - 1].dep_ == "cc" or doc[b - 1].is_punct or doc[b - 1].is_space):
+                b -= 1
+            break
     if b <= a:
         return 0, 0
     ls, le = ctx.lines[ctx.line_of(v.idx)]
