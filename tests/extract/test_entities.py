@@ -82,11 +82,30 @@ def test_namesakes_and_things_named_after_people_stay_apart(nlp, text, a, b):
          "Commissioner for Human Rights and the ICRC.", "UN Security Council", "ORG"),
         # a given name before an initial belongs to the name
         ("The order was signed by Secretary of State Antony J. Blinken on Friday.", "Antony J. Blinken", "PERSON"),
+        # a country's institution is an organisation named with its country, not the nationality
+        ("The Turkish defence ministry said its jets struck PKK targets in northern Iraq.",
+         "Turkish defence ministry", "ORG"),
+        ("Iraqi security forces arrested three men near Kirkuk.", "Iraqi security forces", "ORG"),
+        ("Ethiopia's army said it had retaken the town of Shewa Robit.", "Ethiopia's army", "ORG"),
     ],
 )
 def test_entity_types_fixed_where_the_small_model_errs(nlp, text, surface, type_):
     _, ents, mentions = _analyse(nlp, text)
     assert ents[_entity_of(mentions, surface)].type == type_
+
+
+@pytest.mark.parametrize(
+    "text, nationality",
+    [
+        ("Turkish army chief Yasar Guler visited the border posts in Hakkari.", "Turks"),
+        ("The Sudanese government forces entered Wad Madani on Saturday.", None),
+    ],
+)
+def test_an_institution_word_that_only_modifies_a_noun_is_no_institution(nlp, text, nationality):
+    _, ents, _ = _analyse(nlp, text)
+    assert not any(e.type == "ORG" and e.name.lower().endswith(("army", "government")) for e in ents.values())
+    if nationality:
+        assert any(e.type == "NORP" and e.name == nationality for e in ents.values())
 
 
 def test_a_number_before_people_is_not_a_date(nlp):

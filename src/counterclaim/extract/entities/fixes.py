@@ -3,7 +3,8 @@
 The model confuses things that matter to analysts: "Armenia" as a PERSON,
 "1275" before "people" as a DATE, a sign-off name glued to the next line, single
 capitalised words ("National", "Inhuman") as organisations, "Lachin corridor"
-missed as a place. :func:`fixed_entities` returns the corrected entity spans;
+missed as a place, "the Turkish defence ministry" read as the nationality
+"Turkish" (an institution is an organisation named with its country). :func:`fixed_entities` returns the corrected entity spans;
 the pipeline component in :mod:`.component` assigns them.
 """
 
@@ -39,6 +40,8 @@ def _data() -> dict:
         "admin_suffixes": set(data["admin_suffixes"]),
         "count_nouns": set(data["count_nouns_after_number"]),
         "law_words": set(data["law_words"]),
+        "institution_heads": set(data["institution_heads"]),
+        "institution_modifiers": set(data["institution_modifiers"]),
     }
 
 
@@ -168,11 +171,40 @@ def fixed_entities(doc: Doc, gaz: Gazetteer | None = None) -> list[Span]:
         merged.append(s)
     spans = filter_spans([*spans, *merged])
     spans = _join_dangling_of(doc, spans)
+    spans = _institutions(doc, spans, data)
     persons = list(person_fixes(doc, spans, gaz))
     if persons:  # a context-read PERSON replaces the span it covers ('Ilaria Allegrozzi' tagged ORG)
         spans = [e for e in spans if not any(p.start <= e.start and e.end <= p.end for p in persons)]
         spans = filter_spans([*persons, *spans])
     return filter_spans([*spans, *_repeated_surnames(doc, spans)])
+
+
+def _institutions(doc: Doc, spans: list[Span], data: dict) -> list[Span]:
+    """'the Turkish defence ministry', "Mali's army": a country's institution is an ORG, not the NORP/GPE.
+
+    The country word stays in the organisation's name ('Turkish defence ministry'), which
+    links it to its country; an institution word that only modifies a noun ('army chief',
+    'government forces') or is followed by 'of' ('Ministry of ...', read by the model) is left alone.
+    """
+    out = []
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    for s in spans:
+        if s.label_ not in ("NORP", "GPE"):
+            out.append(s)
+            continue
+        i = s.end
+        if s.label_ == "GPE" and i < len(doc) and doc[i].lower_ in ("'s", "’s"):
+            i += 1
+        j = i
+        while j < len(doc) and j - i < 3 and doc[j].lower_ in data["institution_modifiers"] and j not in taken:
+            j += 1
+        nxt = doc[j + 1] if j + 1 < len(doc) else None
+        if j < len(doc) and j not in taken and doc[j].lower_ in data["institution_heads"] and (
+                nxt is None or (nxt.pos_ not in ("NOUN", "PROPN") and nxt.lower_ != "of")):
+            out.append(Span(doc, s.start, j + 1, label="ORG"))
+        else:
+            out.append(s)
+    return out
 
 
 def _join_dangling_of(doc: Doc, spans: list[Span]) -> list[Span]:
