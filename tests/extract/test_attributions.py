@@ -270,6 +270,11 @@ MORE_FORMS = [
      "that the first convoys had passed.",
      [("Ahmed Baloch", False, "the road to Quetta was open again", []),
       ("Fatima Khan", False, "the first convoys had passed", [])]),
+    # Iraq: 'he' continues the subject of the sentence before, not the person named in its reported clause
+    ("Provincial council member Ali Hassan said Prime Minister Mohammed Shia al-Sudani had ordered an inquiry. "
+     "He added that the families of the victims would be compensated.",
+     [("Ali Hassan", False, "Prime Minister Mohammed Shia al-Sudani had ordered", []),
+      ("Ali Hassan", False, "the families of the victims would be compensated", [])]),
     # Sudan: 'called on Y to Z' keeps Y with what they are asked to do
     ("The African Union called on the warring parties to open safe corridors for civilians.",
      [("African Union", False, "the warring parties to open safe corridors", [])]),

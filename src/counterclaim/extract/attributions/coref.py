@@ -4,9 +4,10 @@ No model: the entities the text introduced before the phrase are the
 candidates, the most recent compatible one wins, and when nothing fits the
 speaker keeps its span with no entity (never a guess).
 
-- he/she: the last person named outside quotes (an entity that is only a role,
-  'governor of North Kivu', is no name and is skipped) whose gender, when the
-  text marks it ('Mrs. Clinton', 'the spokeswoman'), agrees with the pronoun;
+- he/she: the person named outside quotes in the same or the nearest earlier
+  sentence, a subject before an object, whose gender, when the text marks it
+  ('Mrs. Clinton', 'the spokeswoman'), agrees with the pronoun (an entity that
+  is only a role, 'governor of North Kivu', is no name and is skipped);
 - it/they with no earlier speaker: the last organisation or country named as
   a subject;
 - a definite description ('the ministry', 'the rebel group', 'The Spokesman',
@@ -22,6 +23,7 @@ speaker keeps its span with no entity (never a guess).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -43,7 +45,7 @@ def coref_data() -> dict:
     """The resolver's part of ``attributions.json``."""
     data = load_json("attributions.json", required=("description_stopwords", "cataphora_max_paragraphs",
                                                     "group_heads", "gender_titles", "gender_nouns",
-                                                    "pronoun_gender"))
+                                                    "pronoun_gender", "pronoun_sentences"))
     return data
 
 
@@ -125,10 +127,14 @@ def resolve_pronoun(ctx: Context, kind: str, before: int, word: str = "") -> str
         if want is not None and ctx.genders is None:
             ctx.genders = person_genders(ctx)
         genders = ctx.genders or {}
-        for e in _before(ctx, before, ("PERSON",)):
-            if not is_role_only(ctx, e) and (want is None or genders.get(e, want) == want):
-                return e
-        return None
+
+        def fits(e: str) -> bool:
+            return not is_role_only(ctx, e) and (want is None or genders.get(e, want) == want)
+
+        salient = _salient_person(ctx, before, fits)
+        if salient is not None:
+            return salient
+        return next((e for e in _before(ctx, before, ("PERSON",)) if fits(e)), None)
     doc = ctx.doc
     for m in reversed(ctx.mentions_in(max(0, before - _LOOKBACK_CHARS), before)):
         if ctx.type_of(m.entity) not in ("ORG", "GPE") or ctx.quote_at(m.start) is not None:
@@ -139,6 +145,33 @@ def resolve_pronoun(ctx: Context, kind: str, before: int, word: str = "") -> str
         if t.dep_ in ("nsubj", "nsubjpass"):
             return m.entity
     return None
+
+
+def _salient_person(ctx: Context, before: int, fits: Callable[[str], bool]) -> str | None:
+    """The person a he/she most likely continues: in this sentence, then the ones before, a subject first.
+
+    Within a sentence a person who is a subject outranks one named in the object or in the
+    reported clause ('Mr. Hanify said Mr. Trump had ... He estimated' is Hanify).
+    """
+    doc = ctx.doc
+    if not len(doc):
+        return None
+    sent = doc[min(ctx.tok_at(before), len(doc) - 1)].sent
+    for _ in range(int(coref_data()["pronoun_sentences"])):
+        hits = [m for m in ctx.mentions_in(sent.start_char, min(sent.end_char, before))
+                if ctx.type_of(m.entity) == "PERSON" and ctx.quote_at(m.start) is None and fits(m.entity)]
+        if hits:
+            return min(hits, key=lambda m: (not _is_subject(doc[ctx.tok_at(m.start)]), m.start)).entity
+        if sent.start == 0:
+            break
+        sent = doc[sent.start - 1].sent
+    return None
+
+
+def _is_subject(tok: Token) -> bool:
+    while tok.dep_ in ("compound", "flat", "amod", "nmod") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.dep_ in ("nsubj", "nsubjpass")
 
 
 def _words(span: Span, head: Token) -> set[str]:
