@@ -63,8 +63,9 @@ def object_form(ctx: Context, v: Token) -> Candidate | None:
     doc = ctx.doc
     ls, le = ctx.lines[ctx.line_of(v.idx)]
     start, end = content_span(ctx, max(ls, doc[a].idx), min(le, doc[b - 1].idx + len(doc[b - 1])), strip=".,;:")
-    if end - start < 8 or (not how and word_count(ctx.text[start:end]) < 3):
-        return None  # 'denied the reports' names nothing that was said
+    n = word_count(ctx.text[start:end])
+    if end - start < 8 or (not how and n < 3) or (doc[a].pos_ == "PRON" and n < 5):
+        return None  # 'denied the reports', 'called on him to stop' name nothing that was said
     subj = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
     if subj is None and v.dep_ in ("conj", "xcomp", "advcl") and v.head.lemma_ != "be":  # not 'X is to blame'
         subj = next((c for c in v.head.lefts if c.dep_ == "nsubj"), None)
