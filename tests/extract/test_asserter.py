@@ -50,3 +50,12 @@ def test_a_story_balancing_several_parties_is_asserted_by_its_outlet(nlp):
             "The UN envoy Maria Lopez said the attack could constitute a war crime.\n")
     name, why = _asserter(nlp, text, outlet="Reuters")
     assert name == "Reuters", why
+
+
+def test_an_institution_leading_the_story_gives_way_to_its_spokesman_quoted_most(nlp):
+    text = ("Niger's military government has rejected an Amnesty International report on the killing of "
+            "civilians near Tillaberi.\n\n\"The report is based on rumours and was never checked with the "
+            "authorities,\" government spokesman Amadou Abdramane said in a statement on Sunday.\n\n"
+            "\"Our soldiers protect every citizen of Niger,\" Abdramane said.\n")
+    name, why = _asserter(nlp, text)
+    assert name == "Amadou Abdramane", why

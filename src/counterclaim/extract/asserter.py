@@ -35,7 +35,7 @@ _STRONG = ("signs the text", "headline", "gave the interview", "heading 'stateme
 def asserter_data() -> dict:
     """The asserter's cue words (``attributions.json``)."""
     return load_json("attributions.json", required=("issued_by_cues", "balanced_min_speakers",
-                                                    "balanced_max_share"))
+                                                    "balanced_max_share", "spokesman_words"))
 
 
 def _line_of(text: str, start: int, end: int) -> str:
@@ -127,6 +127,8 @@ def refine_asserter(asserter: str | None, why: str, attributions: list[Attributi
     - a wire story that balances several parties, none quoted in more than
       ``balanced_max_share`` of its attributions and none the subject of its
       lead: the outlet;
+    - an organisation that is the subject of the lead gives way to its spokesman
+      when he is the person the document quotes most ('government spokesman X');
     - otherwise, unless a strong cue (signature, heading, source line,
       interview) or the lead sentence named it: the party the document quotes
       most when it is quoted at least twice and more than the first guess.
@@ -160,14 +162,43 @@ def refine_asserter(asserter: str | None, why: str, attributions: list[Attributi
         if key is not None and len(counts) >= int(data["balanced_min_speakers"]) and share <= float(
                 data["balanced_max_share"]):
             return key, f"the outlet: the story balances {len(counts)} sources (top share {share:.0%})"
+    named = Counter({k: v for k, v in counts.items() if types.get(k) in SPEAKER_TYPES})
+    if lead and not strong and types.get(asserter) == "ORG":
+        voice = _spokesman(asserter, named, entities, top)
+        if voice is not None:
+            return voice, "quoted most, the spokesman of the lead's subject"
     if strong or lead:
         return asserter, why
-    named = Counter({k: v for k, v in counts.items() if types.get(k) in SPEAKER_TYPES})
     if named:
         best, n = max(named.items(), key=lambda kv: (kv[1], types.get(kv[0]) == "PERSON"))
         if n >= 2 and n > named.get(asserter or "", 0) and best != asserter:
             return best, f"quoted most ({n} attributions)"
     return asserter, why
+
+
+def _spokesman(org: str | None, named: Counter[str], entities: list[EntityRecord],
+               attributions: list[AttributionRecord]) -> str | None:
+    """The person quoted most (twice at least) whose role, as the text gives it where he speaks, is the
+    organisation's spokesman ('government spokesman X' for 'Niger's military government')."""
+    by_id = {e.id: e for e in entities}
+    e = by_id.get(org or "")
+    if e is None:
+        return None
+    words = {_word(w) for n in (e.name, *e.aliases) for w in n.split() if len(w) > 3}
+    voices = set(asserter_data()["spokesman_words"])
+    for k, n in named.most_common():
+        p = by_id.get(k)
+        if n < 2 or p is None or p.type != "PERSON":
+            continue
+        said = [_word(w) for t in (*p.roles, *(a.speaker_span.text for a in attributions
+                                              if a.speaker == k and a.speaker_span is not None)) for w in t.split()]
+        return k if voices & set(said) and words & set(said) else None
+    return None
+
+
+def _word(w: str) -> str:
+    w = w.lower()
+    return w[:-2] if w.endswith(("'s", "’s")) else w
 
 
 class Asserter:

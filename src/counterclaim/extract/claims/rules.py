@@ -116,6 +116,15 @@ def units(doc: Doc) -> Iterator[Span]:
                 start = tok.i + 1
 
 
+def _stance_cue(doc: Doc, a: AttributionRecord, data: dict) -> bool:
+    """Whether the attribution's cue is a verb of denial or blame ('accused Y of Z'): the verb is the claim,
+    so its sentence is not cut to the accusation's object (the stance reading below keeps it whole)."""
+    if a.cue is None:
+        return False
+    cue = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    return cue is not None and cue.root.lemma_.lower() in data["stance_verbs"]
+
+
 def _covering(attributions: list[AttributionRecord], start: int, end: int) -> AttributionRecord | None:
     """The innermost attribution that holds the sentence: its content covers at least half of
     ``[start, end)``, or lies inside it and fills at least a third of it ('The report notes that X')."""
@@ -272,14 +281,16 @@ def _pieces(doc: Doc, attributions: list[AttributionRecord], index: _Mentions, t
             asserter: str | None, data: dict) -> Iterator[tuple[Span, int, int, AttributionRecord | None, str | None]]:
     """Each claim candidate: (sentence, start, end, covering attribution, asserter).
 
-    A sentence is cut to the attribution that covers it; a denial or blame by a named actor outside that
+    A sentence is cut to the attribution that covers it (not to the object of a denial or blame,
+    whose verb is the claim); a denial or blame by a named actor outside that
     content ('The rebel group has rejected the accusations, and says X') is a candidate of its own,
     asserted by that actor.
     """
     text = doc.text
+    framing = [a for a in attributions if not _stance_cue(doc, a, data)]
     for sent in units(doc):
         start, end = sent.start_char, sent.end_char
-        att = _covering(attributions, start, end)
+        att = _covering(framing, start, end)
         stance = _stance(sent, index, types, data, attributions)
         if stance is not None and (att is None or stance[0].idx < att.content.start):
             cut = end if att is None else min(att.content.start, att.cue.start if att.cue else end)

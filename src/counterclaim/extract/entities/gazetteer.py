@@ -22,6 +22,7 @@ class GazEntry:
     aliases: tuple[str, ...]
     ambiguous: bool = False
     contested: bool = False
+    of: str | None = None  # a people's country ('NORP:turks' → 'GPE:turkey')
 
 
 class Gazetteer:
@@ -83,6 +84,7 @@ def load_gazetteer() -> Gazetteer:
             aliases=tuple(row.get("aliases", ())),
             ambiguous=bool(row.get("ambiguous", False)),
             contested=bool(row.get("contested", False)),
+            of=row.get("of"),
         )
         for row in load_jsonl("gazetteer.jsonl")
     ]

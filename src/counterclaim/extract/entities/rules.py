@@ -165,6 +165,12 @@ def extract_entities(doc: Doc) -> tuple[list[EntityRecord], list[MentionRecord]]
             c.aliases.update(entry.aliases)  # names known for it, seen or not
         c.aliases.add(re.sub(r"\s+", " ", ent.text))
         mention(ent.start_char, ent.end_char, c.key, "name", "gazetteer" if entry else "ner")
+        if type_ == "ORG" and entry is None:
+            country = _country_of(ent, gaz)
+            if country is not None:  # 'the Turkish defence ministry' is Turkey's: its country is named too
+                (cs, ce), home = country
+                cluster(home.key, home.name, home.type)
+                mention(cs, ce, home.key, "name", "institution_country")
 
     canon = _resolve_persons([n for _, n, _ in persons])
     person_at: dict[int, str] = {}  # token index of a PERSON ent start/end -> key
@@ -232,6 +238,20 @@ def extract_entities(doc: Doc) -> tuple[list[EntityRecord], list[MentionRecord]]
         for c in sorted(clusters.values(), key=lambda c: c.key)
     ]
     return entities, sorted(set(mentions), key=lambda m: (m.start, m.end, m.entity))
+
+
+def _country_of(ent: Span, gaz):  # type: ignore[no-untyped-def]
+    """'Turkish defence ministry', "Ethiopia's army": the country word an institution opens with, and its
+    country's gazetteer entry (a people's word stands for its country), or None."""
+    first = ent[0]
+    if first.pos_ not in ("PROPN", "ADJ") or len(ent) < 2:
+        return None
+    entry = gaz.lookup(first.text)
+    if entry is not None and entry.type == "NORP" and entry.of:
+        entry = gaz.entries.get(entry.of)
+    if entry is None or entry.type != "GPE":
+        return None
+    return (first.idx, first.idx + len(first)), entry
 
 
 def _acronyms(doc: Doc, keep: dict[str, str]) -> dict[str, Span]:
