@@ -117,12 +117,13 @@ def units(doc: Doc) -> Iterator[Span]:
 
 
 def _stance_cue(doc: Doc, a: AttributionRecord, data: dict) -> bool:
-    """Whether the attribution's cue is a verb of denial or blame ('accused Y of Z'): the verb is the claim,
-    so its sentence is not cut to the accusation's object (the stance reading below keeps it whole)."""
+    """Whether the attribution's cue is a verb of denial, blame or demand ('accused Y of Z', 'urged Y to Z'):
+    the verb is the claim, so its sentence is not cut to the verb's object."""
     if a.cue is None:
         return False
     cue = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
-    return cue is not None and cue.root.lemma_.lower() in data["stance_verbs"]
+    lemma = cue.root.lemma_.lower() if cue is not None else ""
+    return any(lemma in data[k] for k in ("stance_verbs", "denial_verbs", "demand_verbs"))
 
 
 def _covering(attributions: list[AttributionRecord], start: int, end: int) -> AttributionRecord | None:
@@ -281,8 +282,8 @@ def _pieces(doc: Doc, attributions: list[AttributionRecord], index: _Mentions, t
             asserter: str | None, data: dict) -> Iterator[tuple[Span, int, int, AttributionRecord | None, str | None]]:
     """Each claim candidate: (sentence, start, end, covering attribution, asserter).
 
-    A sentence is cut to the attribution that covers it (not to the object of a denial or blame,
-    whose verb is the claim); a denial or blame by a named actor outside that
+    A sentence is cut to the attribution that covers it (not to the object of a denial, blame or
+    demand, whose verb is the claim); a denial or blame by a named actor outside that
     content ('The rebel group has rejected the accusations, and says X') is a candidate of its own,
     asserted by that actor.
     """
