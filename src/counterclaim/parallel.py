@@ -38,9 +38,16 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker() -> None:
-    """Run once in each worker: leave Ctrl-C to the parent, die with it, load the pipeline."""
+def _init_worker(threads: int = 1) -> None:
+    """Run once in each worker: leave Ctrl-C to the parent, die with it, share the cores, load the pipeline.
+
+    ``threads`` caps PyTorch's intra-op threads (the sentence model): N workers each using every
+    core would fight over them, and ``--workers 2`` then ran slower than one process.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import torch
+
+    torch.set_num_threads(max(1, threads))
     parent = multiprocessing.parent_process()
     if parent is not None:  # a parent killed with SIGKILL cannot stop its workers: they notice and exit
         threading.Thread(target=_exit_with, args=(parent,), name="counterclaim-parent-watch", daemon=True).start()
@@ -78,7 +85,7 @@ class AnalysisPool:
         self.workers = workers
         self.batch_size = batch_size
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_init_worker)
+                                         initializer=_init_worker, initargs=(default_workers() // workers,))
 
     def __enter__(self) -> AnalysisPool:
         return self
