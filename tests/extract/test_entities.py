@@ -69,6 +69,14 @@ def test_namesakes_and_things_named_after_people_stay_apart(nlp, text, a, b):
         ("Clashes spread in the Tessit district on Sunday.", "Tessit", "GPE"),
         # ... but a unit written as part of the name stays one place
         ("The deaths occurred in Cameroon's Northwest Region.", "Northwest Region", "LOC"),
+        # a people's name after a given name is a surname; the people stays a people
+        ("Rahim Ahmadi was buried on Monday in Herat.", "Rahim Ahmadi", "PERSON"),
+        ("The Ahmadis of Rabwah held prayers on Friday.", "Ahmadis", "NORP"),
+        # an honorific in capitals, as statements print names
+        ("The camp was run by MAULANA ABDUL RAUF, the brother of the group's leader.", "ABDUL RAUF", "PERSON"),
+        # a country's own body is not the UN's
+        ("Ministers met at the Afghan National Security Council on Sunday.", "Afghan National Security Council", "ORG"),
+        ("Iraq asked the UN Security Council for an urgent session.", "UN Security Council", "ORG"),
         ("The aggressor Armenia on our lands committed war crimes.", "Armenia", "GPE"),
         ("The campaign conducted by the Heydar Aliyev Foundation plays a role.", "Heydar Aliyev Foundation", "ORG"),
         ("Fighting resumed in Idlib and the Syrian Democratic Forces withdrew from Raqqa.", "Idlib", "GPE"),

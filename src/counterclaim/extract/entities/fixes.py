@@ -170,6 +170,7 @@ def fixed_entities(doc: Doc, gaz: Gazetteer | None = None) -> list[Span]:
         spans = [e for e in spans if e not in inner]
         merged.append(s)
     spans = filter_spans([*spans, *merged])
+    spans = _national_bodies(spans, gaz)
     spans = _join_dangling_of(doc, spans)
     spans = _institutions(doc, spans, data)
     persons = list(person_fixes(doc, spans, gaz))
@@ -205,6 +206,26 @@ def _institutions(doc: Doc, spans: list[Span], data: dict) -> list[Span]:
         else:
             out.append(s)
     return out
+
+
+def _national_bodies(spans: list[Span], gaz: Gazetteer) -> list[Span]:
+    """'Iraqi National Security Council': a people's name and a capitalised word before a known body's short
+    name ('Security Council', the UN's) name that country's own body, not the known one."""
+    out = list(spans)
+    by_end = {s.end: s for s in spans}
+    for s in spans:
+        if s.label_ != "ORG" or gaz.lookup(s.text) is None:
+            continue
+        doc, i = s.doc, s.start
+        while i > 0 and i not in by_end and doc[i - 1].pos_ in ("PROPN", "ADJ") and doc[i - 1].text[:1].isupper():
+            i -= 1
+        norp = by_end.get(i)
+        if i == s.start or norp is None or norp.label_ != "NORP":
+            continue
+        body = Span(doc, norp.start, s.end, label="ORG")
+        if gaz.lookup(body.text) is None:
+            out = [x for x in out if x is not s and x is not norp] + [body]
+    return sorted(out, key=lambda x: x.start)
 
 
 def _join_dangling_of(doc: Doc, spans: list[Span]) -> list[Span]:

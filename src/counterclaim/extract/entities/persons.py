@@ -6,6 +6,8 @@
   label the model gave it (often ORG) or none;
 - a lone word that is part of a person's full name ('Atonfack' after 'Cyrille
   Atonfack Guemo') is that person, not an organisation;
+- a people's name after a given name or an honorific is a surname ('Zemaray Ahmadi',
+  'Mr Ahmadi' are not the Ahmadis);
 - a name that starts with an initial takes the given name before it
   ('Secretary of Defense Lloyd J. Austin III': the model tags 'J. Austin III').
 
@@ -50,6 +52,16 @@ def _honorific_before(doc: Doc, start: int) -> bool:
     return start > 0 and doc[start - 1].text in role_data()["honorifics"]
 
 
+def _surname_of(doc: Doc, s: Span, taken: set[int]) -> bool:
+    """A one-word people's name after an honorific or after a given name no entity took."""
+    if not _is_name_token(s[0]) or s[0].text.endswith("s"):
+        return False
+    if _honorific_before(doc, s.start):
+        return True
+    prev = doc[s.start - 1] if s.start > 0 else None
+    return prev is not None and prev.i not in taken and prev.pos_ == "PROPN" and _is_name_token(prev)
+
+
 def person_fixes(doc: Doc, spans: list[Span], gaz: Gazetteer | None = None) -> Iterable[Span]:
     """PERSON spans replacing or adding to ``spans`` (the caller filters overlaps, longest first).
 
@@ -67,6 +79,10 @@ def person_fixes(doc: Doc, spans: list[Span], gaz: Gazetteer | None = None) -> I
             if _INITIAL.fullmatch(s[0].text) and s.start > 0 and _is_name_token(doc[s.start - 1]) \
                     and s.start - 1 not in taken:
                 yield Span(doc, s.start - 1, s.end, label="PERSON")
+            continue
+        if s.label_ == "NORP" and len(s) == 1 and _surname_of(doc, s, taken):
+            # 'Zemaray Ahmadi', 'Mr Ahmadi': a surname that is also a people's name ('the Ahmadis')
+            yield Span(doc, s.start - (0 if _honorific_before(doc, s.start) else 1), s.end, label="PERSON")
             continue
         if s.label_ not in ("ORG", ""):
             continue

@@ -50,7 +50,7 @@ def role_data() -> dict:
         "modifiers": set(data["modifiers"]),
         "org_followers": set(data["org_followers"]),
         "synonyms": syn,
-        "honorifics": set(data["honorifics"]),
+        "honorifics": set(data["honorifics"]) | {h.upper() for h in data["honorifics"]},  # 'MAULANA YOUSUF AZHAR'
     }
 
 
