@@ -26,12 +26,22 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", " ", text.casefold()).strip()
 
 
+def duplicate_key(cl: Claim) -> str | None:
+    """Claims with the same key in several documents are copies of one claim (None: too short to be a copy)."""
+    return _key(cl.text) if len(cl.text) >= 40 else None  # a short phrase ('he said') is not a copy of a story
+
+
+def duplicate_record(rep: str, copy: str) -> RelationRecord:
+    return RelationRecord("same_claim", rep, copy, 1.0,
+                          f"same_claim: duplicate of {rep} (the same words); representative of its cluster")
+
+
 def duplicate_claims(corpus: Corpus) -> dict[str, str]:
     """Copy claim id -> representative claim id (claims in at least two documents with the same words)."""
     groups: dict[str, list[Claim]] = defaultdict(list)
     for cl in corpus.claims.values():
-        if len(cl.text) >= 40:  # a short phrase ('he said') is not a copy of a story
-            groups[_key(cl.text)].append(cl)
+        if (key := duplicate_key(cl)) is not None:
+            groups[key].append(cl)
     reps: dict[str, str] = {}
     for items in groups.values():
         items.sort(key=lambda c: (corpus.published(c.doc), c.id))
@@ -45,9 +55,7 @@ def duplicate_relations(corpus: Corpus, reps: dict[str, str], new_docs: set[str]
     out = []
     for copy, rep in sorted(reps.items()):
         if touches(new_docs, corpus.claims[copy].doc, corpus.claims[rep].doc):
-            out.append(RelationRecord("same_claim", rep, copy, 1.0,
-                                      f"same_claim: duplicate of {rep} (the same words); representative of "
-                                      "its cluster"))
+            out.append(duplicate_record(rep, copy))
     return out
 
 

@@ -95,33 +95,52 @@ def _dup_key(q: Qty) -> tuple[Any, ...]:
     return (re.sub(r"\W+", " ", q.text.lower()).strip(), float(q.row["value"]), q.row.get("approx"))
 
 
+def figure_blocks(corpus: Corpus, assign: dict[str, str], reps: dict[str, str]) -> dict[tuple[str, ...], list[Qty]]:
+    """Blocks of comparable figures: (incident or 'conflict', category, subgroup, group, scope)."""
+    blocks: dict[tuple[str, ...], list[Qty]] = defaultdict(list)
+    for q in corpus.qtys:
+        if (key := block_key(q, assign)) is not None and q.row["id"] not in reps:  # a copy: its representative
+            blocks[key].append(q)
+    return blocks
+
+
+def block_key(q: Qty, assign: dict[str, str]) -> tuple[str, ...] | None:
+    """The figure's block, or None (a figure of no category, or of no incident)."""
+    cat = q.row.get("category") or "other"
+    if cat == "other":
+        return None
+    inc = assign.get(q.row["id"])
+    if cat in data()["conflict_level_categories"]:
+        inc = "conflict"  # missing-person tallies span a war, not one incident
+    if inc is None:
+        return None
+    scp = "conflict" if inc == "conflict" else scope(q)  # a war's tally: 'since the war' or 'during it'
+    return (inc, cat, subgroup(q), _group(q), scp)
+
+
 def figure_relations(corpus: Corpus, assign: dict[str, str], new_docs: set[str] | None,
                      reps: dict[str, str]) -> list[RelationRecord]:
     """Figure links between representatives of different documents within each incident."""
-    blocks: dict[tuple[str, ...], list[Qty]] = defaultdict(list)
-    for q in corpus.qtys:
-        cat = q.row.get("category") or "other"
-        if cat == "other" or q.row["id"] in reps:
-            continue  # a copy: its representative is compared instead
-        inc = assign.get(q.row["id"])
-        if cat in data()["conflict_level_categories"]:
-            inc = "conflict"  # missing-person tallies span a war, not one incident
-        if inc is None:
-            continue
-        scp = "conflict" if inc == "conflict" else scope(q)  # a war's tally: 'since the war' or 'during it'
-        blocks[(inc, cat, subgroup(q), _group(q), scp)].append(q)
     out: list[RelationRecord] = []
-    for key, items in sorted(blocks.items()):
-        items.sort(key=lambda q: (float(q.row["value"]), q.row["id"]))
-        pairs = combinations(items, 2) if len(items) <= MAX_BLOCK else zip(items, items[1:])
-        for qa, qb in pairs:
-            if qa.doc == qb.doc or not touches(new_docs, qa.doc, qb.doc):
-                continue
-            if key[0] == "conflict" and not _same_context(qa, qb):
-                continue
-            rel = _compare(corpus, qa, qb, key)
-            if rel is not None:
-                out.append(rel)
+    for key, items in sorted(figure_blocks(corpus, assign, reps).items()):
+        out.extend(block_relations(corpus, key, items, new_docs))
+    return out
+
+
+def block_relations(corpus: Corpus, key: tuple[str, ...], items: list[Qty], new_docs: set[str] | None
+                    ) -> list[RelationRecord]:
+    """The relations within one block (every pair when small, else neighbours in value order)."""
+    out: list[RelationRecord] = []
+    items = sorted(items, key=lambda q: (float(q.row["value"]), q.row["id"]))
+    pairs = combinations(items, 2) if len(items) <= MAX_BLOCK else zip(items, items[1:])
+    for qa, qb in pairs:
+        if qa.doc == qb.doc or not touches(new_docs, qa.doc, qb.doc):
+            continue
+        if key[0] == "conflict" and not _same_context(qa, qb):
+            continue
+        rel = _compare(corpus, qa, qb, key)
+        if rel is not None:
+            out.append(rel)
     return out
 
 
@@ -167,12 +186,22 @@ def _source(corpus: Corpus, q: Qty) -> str | None:
     return (cl.asserter if cl else None) or corpus.doc_asserter(q.doc)
 
 
+def duplicate_key(q: Qty) -> tuple[Any, ...] | None:
+    """Figures with the same key in several documents are copies of one figure (None: never a copy)."""
+    return _dup_key(q) if (q.row.get("category") or "other") != "other" else None
+
+
+def duplicate_record(rep: str, copy: str) -> RelationRecord:
+    return RelationRecord("figure_consistent", rep, copy, 1.0,
+                          f"figure_consistent: duplicate of {rep} (the same value in the same words)")
+
+
 def duplicate_figures(corpus: Corpus) -> dict[str, str]:
     """Copy -> representative for figures stated in the same words with the same value in several documents."""
     groups: dict[tuple[Any, ...], list[Qty]] = defaultdict(list)
     for q in corpus.qtys:
-        if (q.row.get("category") or "other") != "other":
-            groups[_dup_key(q)].append(q)
+        if (key := duplicate_key(q)) is not None:
+            groups[key].append(q)
     reps: dict[str, str] = {}
     for items in groups.values():
         if len({q.doc for q in items}) < 2:

@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from counterclaim.link.corpus import INCIDENT_PREFIX, Corpus, countries, data, gazetteer, phrase_pattern
@@ -256,7 +256,12 @@ def _window(days: list[Day]) -> tuple[Day, Day] | None:
 
 def compatible(a: list[Day], b: list[Day]) -> bool:
     """Whether two date windows may be the same event (unknown dates are compatible with anything)."""
-    wa, wb = _window(a), _window(b)
+    return _windows_fit(_window(a), _window(b))
+
+
+@lru_cache(maxsize=65536)
+def _windows_fit(wa: tuple[Day, Day] | None, wb: tuple[Day, Day] | None) -> bool:
+    """:func:`compatible` on two windows (cached: copies of a story share their windows)."""
     if wa is None or wb is None:
         return True
     if all(d.year for d in (*wa, *wb)):
@@ -280,6 +285,7 @@ def _cluster(corpus: Corpus, anchors: list[_Anchor]) -> list[list[_Anchor]]:
             i = parent[i]
         return i
 
+    windows = [_window(a.days) for a in anchors]
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, a in enumerate(anchors):
         for p in a.places:
@@ -291,7 +297,7 @@ def _cluster(corpus: Corpus, anchors: list[_Anchor]) -> list[list[_Anchor]]:
             for j in reversed(ids[:n]):
                 if find(i) == find(j) or anchors[i].doc == anchors[j].doc:
                     continue
-                if compatible(anchors[i].days, anchors[j].days):
+                if _windows_fit(windows[i], windows[j]):
                     parent[find(i)] = find(j)
                     break
     groups: dict[int, list[_Anchor]] = defaultdict(list)
@@ -307,12 +313,38 @@ def build_incidents(corpus: Corpus) -> tuple[list[Incident], dict[str, str]]:
         Incidents sorted by id, and ``item id -> incident id`` for claims and quantities (a
         document maps to its main incident).
     """
-    anchors: list[_Anchor] = []
+    anchors = document_anchors(corpus)
+    incidents, owner = cluster_incidents(corpus, anchors)
+    assign = assign_items(corpus, anchors, owner)
+    members: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"claims": [], "quantities": []})
+    for cl in corpus.claims.values():
+        members[assign[cl.id]]["claims"].append(cl.id)
+    for q in corpus.qtys:
+        members[assign[q.row["id"]]]["quantities"].append(q.row["id"])
+    for inc in incidents:
+        inc.claims = sorted(members[inc.id]["claims"])
+        inc.quantities = sorted(members[inc.id]["quantities"])
+        inc.parties = incident_parties(corpus, inc)
+    return incidents, assign
+
+
+def document_anchors(corpus: Corpus) -> list[_Anchor]:
+    """The anchors of every document of ``corpus`` (each document's main one first).
+
+    A document's anchors depend only on its own rows and the entity rows, so any set of
+    documents may be anchored apart (on a Spark executor) and the anchors clustered together.
+    """
     qtys_of: dict[str, list[Any]] = defaultdict(list)
     for q in corpus.qtys:
         qtys_of[q.doc].append(q)
-    for doc_id in sorted(corpus.docs):
-        anchors.extend(_anchors(corpus, doc_id, qtys_of[doc_id])[0])
+    return [a for doc_id in sorted(corpus.docs) for a in _anchors(corpus, doc_id, qtys_of[doc_id])[0]]
+
+
+def cluster_incidents(corpus: Corpus, anchors: list[_Anchor]) -> tuple[list[Incident], dict[str, str]]:
+    """Incidents (without claims, quantities, parties) sorted by id, and ``anchor key -> incident id``.
+
+    Only the anchors and the entity rows (names of places) are read.
+    """
     incidents: list[Incident] = []
     owner: dict[str, str] = {}
     used: set[str] = set()
@@ -322,26 +354,25 @@ def build_incidents(corpus: Corpus) -> tuple[list[Incident], dict[str, str]]:
         incidents.append(inc)
         for a in group:
             owner[a.key] = inc.id
-    assign: dict[str, str] = {}
+    return sorted(incidents, key=lambda i: i.id), owner
+
+
+def assign_items(corpus: Corpus, anchors: list[_Anchor], owner: dict[str, str]) -> dict[str, str]:
+    """``item id -> incident id`` for the claims and quantities of the documents of ``anchors`` (and the
+    documents themselves: their main incident)."""
     by_doc: dict[str, list[_Anchor]] = defaultdict(list)
     for a in anchors:
         by_doc[a.doc].append(a)
-    members: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"claims": [], "quantities": []})
+    assign: dict[str, str] = {}
     for cl in corpus.claims.values():
-        inc = owner[_anchor_of(by_doc[cl.doc], cl.start).key]
-        assign[cl.id] = inc
-        members[inc]["claims"].append(cl.id)
+        if cl.doc in by_doc:
+            assign[cl.id] = owner[_anchor_of(by_doc[cl.doc], cl.start).key]
     for q in corpus.qtys:
-        inc = owner[_anchor_of(by_doc[q.doc], q.row["start"]).key]
-        assign[q.row["id"]] = inc
-        members[inc]["quantities"].append(q.row["id"])
+        if q.doc in by_doc:
+            assign[q.row["id"]] = owner[_anchor_of(by_doc[q.doc], q.row["start"]).key]
     for doc_id, items in by_doc.items():
         assign[doc_id] = owner[items[0].key]
-    for inc in incidents:
-        inc.claims = sorted(members[inc.id]["claims"])
-        inc.quantities = sorted(members[inc.id]["quantities"])
-        inc.parties = _parties(corpus, inc)
-    return sorted(incidents, key=lambda i: i.id), assign
+    return assign
 
 
 def _anchor_of(anchors: list[_Anchor], offset: int) -> _Anchor:
@@ -390,7 +421,7 @@ def _incident(corpus: Corpus, group: list[_Anchor], used: set[str]) -> Incident:
                     why, all(a.passing for a in group))
 
 
-def _parties(corpus: Corpus, inc: Incident) -> list[str]:
+def incident_parties(corpus: Corpus, inc: Incident) -> list[str]:
     """Who speaks about the incident and who is accused in it (asserters first, most claims first)."""
     count: Counter[str] = Counter()
     for cid in inc.claims:

@@ -128,15 +128,26 @@ def work_name(corpus: Corpus, author: str | None, noun: str, year: str | None) -
     return f"{who} {noun}" + (f", {year}" if year else "")
 
 
-def rebuttal_relations(corpus: Corpus, assign: dict[str, str], parties: dict[str, set[str]],
-                       new_docs: set[str] | None) -> tuple[list[RelationRecord], list[Work]]:
-    """One ``rebuts`` per (rebutting document, author), the best-scored; WORKs for targets outside the ledger."""
-    by_asserter: dict[str, list[str]] = defaultdict(list)
+# ((document, author), (score, target, evidence, work outside the ledger or None), claim id)
+Rebuttal = tuple[tuple[str, str], tuple[float, str, str, "Work | None"], str]
+
+
+def rebuttal_candidates(corpus: Corpus, assign: dict[str, str], parties: dict[str, set[str]],
+                        new_docs: set[str] | None, incident: str | None = None) -> list[Rebuttal]:
+    """Every denying claim that names a work, scored, keyed by (its document, the work's author), in claim
+    id order; with ``incident``, only the claims of that incident.
+
+    A target document must share the claim's incident, so the claims of one incident and the
+    documents of that incident are all this needs.
+    """
+    by_asserter: dict[tuple[str, str | None], list[str]] = defaultdict(list)  # (asserter, main incident)
     for did in sorted(corpus.docs):
         if a := corpus.doc_asserter(did):
-            by_asserter[a].append(did)
-    found: dict[tuple[str, str], tuple[float, str, str, Work | None]] = {}
+            by_asserter[(a, assign.get(did))].append(did)
+    out: list[Rebuttal] = []
     for cl in corpus.claims.values():
+        if incident is not None and assign.get(cl.id) != incident:
+            continue
         dismiss = sorted({d.lower() for d in _dismiss_pattern().findall(cl.text)})
         if cl.polarity != "deny" and cl.claim_type != "denial" and not dismiss:
             continue
@@ -149,8 +160,7 @@ def rebuttal_relations(corpus: Corpus, assign: dict[str, str], parties: dict[str
             continue
         noun = m.group(0).lower()
         types = set(data()["work_doc_types"].get(noun, ()))
-        target = next((o for o in by_asserter.get(author, ()) if o != cl.doc
-                       and assign.get(o) == assign.get(cl.id)
+        target = next((o for o in by_asserter.get((author, assign.get(cl.id)), ()) if o != cl.doc
                        and corpus.docs[o].get("doc_type") in types
                        and corpus.published(o) <= corpus.published(cl.doc)), None)
         if not touches(new_docs, cl.doc, *([target] if target else [])):
@@ -165,9 +175,23 @@ def rebuttal_relations(corpus: Corpus, assign: dict[str, str], parties: dict[str
         why = (f"rebuts: {cl.id} answers {what}: work=\"{work.name if work else noun}\"; author={author} "
                f"({corpus.name(author)}), not the rebutting party {', '.join(sorted(_rebutting(corpus, cl))) or '?'}; "
                f"work noun '{noun}'" + (f"; dismissal cue {', '.join(repr(d) for d in dismiss[:3])}" if dismiss else ""))
-        key = (cl.doc, author)
-        if key not in found or round(min(score, 1.0), 3) > found[key][0]:
-            found[key] = (round(min(score, 1.0), 3), b, why, work)
+        out.append(((cl.doc, author), (round(min(score, 1.0), 3), b, why, work), cl.id))
+    return out
+
+
+def best_rebuttals(cands: list[Rebuttal]) -> tuple[list[RelationRecord], list[Work]]:
+    """One ``rebuts`` per (rebutting document, author): the best-scored, the first claim by id on a tie; the
+    works outside the ledger they answer."""
+    found: dict[tuple[str, str], tuple[float, str, str, Work | None]] = {}
+    for key, cand, _claim in sorted(cands, key=lambda c: c[2]):
+        if key not in found or cand[0] > found[key][0]:
+            found[key] = cand
     rels = [RelationRecord("rebuts", doc, b, score, why) for (doc, _a), (score, b, why, _w) in sorted(found.items())]
     works = {w.id: w for (_s, _b, _why, w) in found.values() if w is not None}
     return rels, [works[k] for k in sorted(works)]
+
+
+def rebuttal_relations(corpus: Corpus, assign: dict[str, str], parties: dict[str, set[str]],
+                       new_docs: set[str] | None) -> tuple[list[RelationRecord], list[Work]]:
+    """One ``rebuts`` per (rebutting document, author), the best-scored; WORKs for targets outside the ledger."""
+    return best_rebuttals(rebuttal_candidates(corpus, assign, parties, new_docs))

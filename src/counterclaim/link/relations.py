@@ -17,7 +17,7 @@ from typing import Any
 from counterclaim.link.contradictions import contradiction_relations
 from counterclaim.link.corpus import Corpus, counted_group, terms_in
 from counterclaim.link.duplicates import duplicate_claims, duplicate_relations, paraphrase_relations
-from counterclaim.link.figures import duplicate_figures, figure_relations, interval
+from counterclaim.link.figures import duplicate_figures, duplicate_record, figure_relations, interval
 from counterclaim.link.incidents import Incident, build_incidents
 from counterclaim.link.rebuttals import Work, rebuttal_relations
 from counterclaim.records import RelationRecord
@@ -53,8 +53,7 @@ def link_relations(rows: list[dict[str, Any]], canon: dict[str, str], new_docs: 
     for copy, rep in sorted(qty_reps.items()):
         qa, qb = corpus.qty_by_id[rep], corpus.qty_by_id[copy]
         if new_docs is None or qa.doc in new_docs or qb.doc in new_docs:
-            found.append(RelationRecord("figure_consistent", rep, copy, 1.0,
-                                        f"figure_consistent: duplicate of {rep} (the same value in the same words)"))
+            found.append(duplicate_record(rep, copy))
     unique: dict[tuple[str, str, str], RelationRecord] = {}
     for r in found:
         key = (r.type, r.a, r.b)
