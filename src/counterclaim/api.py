@@ -282,18 +282,23 @@ def document_view(ledger: Ledger, doc: str) -> dict[str, Any]:
 
 
 def export(ledger: Ledger, fmt: str, out: TextIO | None = None, folder: str | None = None) -> None:
-    """Export in ``fmt`` ('jsonl' to a text stream, 'csv' to a folder)."""
+    """Export in ``fmt`` ('jsonl' to a text stream, 'csv' or 'parquet' to a folder)."""
     from counterclaim.errors import ExportError
 
     if fmt == "jsonl":
         export_jsonl(ledger, out)  # type: ignore[arg-type]
-    elif fmt == "csv":
+    elif fmt in ("csv", "parquet"):
         if not folder:
-            raise ExportError("csv export writes a folder: give --out DIR", code="E402")
+            raise ExportError(f"{fmt} export writes a folder: give --out DIR", code="E402")
+        if fmt == "parquet":
+            from counterclaim.export.parquet import export_parquet
+
+            export_parquet(ledger, folder)
+            return
         try:
             export_csv(ledger, Path(folder))
         except OSError as exc:
             raise ExportError(f"cannot write the export there: {exc.strerror or exc}", code="E403",
                               path=folder) from None
     else:
-        raise ExportError(f"unknown export format {fmt!r}; choose one of: jsonl, csv", code="E401")
+        raise ExportError(f"unknown export format {fmt!r}; choose one of: jsonl, csv, parquet", code="E401")

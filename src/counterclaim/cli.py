@@ -284,6 +284,8 @@ def spark_ingest(
                                                    "(default: 4 per core).")] = None,
     max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help="Refuse single files larger than this.")
                       ] = 10.0,
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Also write the ledger as Parquet here (the "
+                                            "contract's lines by kind, as `export --format parquet`).")] = None,
 ) -> None:
     """Ingest with Apache Spark: the analysis runs on the executors, the ledger is the same as `ingest` gives.
 
@@ -294,7 +296,7 @@ def spark_ingest(
 
       counterclaim --db postgresql+psycopg://cc@db/ledger spark-ingest wire/ --master local[4]
 
-      counterclaim spark-ingest archive.parquet
+      counterclaim spark-ingest archive.parquet --out ledger.parquet
     """
     from counterclaim.spark.job import spark_ingest as run_job
     from counterclaim.spark.job import spark_session
@@ -306,6 +308,10 @@ def spark_ingest(
             report = run_job(spark, ledger, inputs, partitions=partitions, max_bytes=int(max_mb * 1024 * 1024))
     finally:
         spark.stop()
+    if out is not None:
+        from counterclaim.export.parquet import export_parquet
+
+        err.print(f"{export_parquet(ledger, out)} line(s) written to {out}")
     for failure in report.failed:
         say_error(failure)
     err.print(f"added {len(report.added)}, skipped {len(report.skipped)} (duplicate), failed {len(report.failed)}")
@@ -315,9 +321,11 @@ def spark_ingest(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (to stdout or --out FILE) or csv "
-                                     "(a folder of one CSV per kind, --out DIR).")] = "jsonl",
-    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="File (jsonl) or folder (csv).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (to stdout or --out FILE), csv "
+                                     "(a folder of one CSV per kind, --out DIR) or parquet (a dataset of the "
+                                     "JSONL lines partitioned by kind, --out DIR; needs pyarrow).")] = "jsonl",
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="File (jsonl) or folder (csv, parquet).")
+                        ] = None,
 ) -> None:
     """Write the whole ledger in the contract's format.
 
@@ -326,16 +334,18 @@ def export(
       counterclaim export --format jsonl > ledger.jsonl
 
       counterclaim export --format csv --out ledger_csv/
+
+      counterclaim export --format parquet --out ledger.parquet
     """
     from counterclaim import api
 
     from counterclaim.errors import ExportError
 
-    if fmt not in ("jsonl", "csv"):
-        raise ExportError(f"unknown export format {fmt!r}; choose one of: jsonl, csv", code="E401")
+    if fmt not in ("jsonl", "csv", "parquet"):
+        raise ExportError(f"unknown export format {fmt!r}; choose one of: jsonl, csv, parquet", code="E401")
     ledger = _ledger()
-    if fmt == "csv":
-        api.export(ledger, "csv", folder=str(out_path) if out_path else None)
+    if fmt in ("csv", "parquet"):
+        api.export(ledger, fmt, folder=str(out_path) if out_path else None)
     elif out_path is not None:
         try:
             fh = open(out_path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
