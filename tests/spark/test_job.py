@@ -26,21 +26,43 @@ def _export(ledger) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _both(spark, tmp_path: Path, inputs: list[str]):  # type: ignore[no-untyped-def]
+    from counterclaim.spark import job
     from counterclaim.spark.job import spark_ingest
 
     local = open_ledger(str(tmp_path / "ingest.db"))
     by_ingest = ingest(local, inputs, workers=2)
     on_spark = open_ledger(str(tmp_path / "spark.db"))
-    by_spark = spark_ingest(spark, on_spark, inputs, partitions=3)
-    return (by_ingest, _export(local)), (by_spark, _export(on_spark))
+
+    def no_local_link(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise AssertionError("an empty ledger is linked on Spark, not by the library on the driver")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(job, "link", no_local_link)
+        by_spark = spark_ingest(spark, on_spark, inputs, partitions=3)
+    return (by_ingest, _export(local)), (by_spark, _export(on_spark)), on_spark
 
 
-def test_seeds_give_the_same_ledger_as_ingest(spark, tmp_path):
-    (ingested, local), (sparked, remote) = _both(spark, tmp_path, [str(SEEDS)])
+@pytest.fixture(scope="module")
+def seeds(spark, tmp_path_factory):  # type: ignore[no-untyped-def]
+    return _both(spark, tmp_path_factory.mktemp("seeds"), [str(SEEDS)])
+
+
+def test_seeds_give_the_same_ledger_as_ingest(seeds):
+    (ingested, local), (sparked, remote), _ledger = seeds
     assert len(sparked.added) == len(ingested.added) == 5 and sparked.ok
     assert remote == local
     relations = [json.loads(line) for line in remote if '"kind": "relation"' in line]
     assert {r["type"] for r in relations} >= {"contradicts", "rebuts", "figure_consistent"}
+    assert any(json.loads(line).get("incident_type") for line in remote if '"kind": "entity"' in line)
+
+
+def test_the_parquet_output_reads_back_as_the_jsonl_export_of_ingest(seeds, tmp_path):
+    from counterclaim.export.parquet import export_parquet, read_lines
+
+    (_i, local), _s, on_spark = seeds
+    folder = str(tmp_path / "ledger.parquet")
+    assert export_parquet(on_spark, folder) == len(local)
+    assert read_lines(folder) == local
 
 
 def test_a_generated_corpus_with_copies_and_bad_lines_gives_the_same_ledger(spark, tmp_path):
@@ -54,7 +76,7 @@ def test_a_generated_corpus_with_copies_and_bad_lines_gives_the_same_ledger(spar
              {"text": (SEEDS / "002_da9fcd9cbe0b9238.txt").read_text(encoding="utf-8")}]
     (corpus / "feed.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
     inputs = [str(SEEDS), str(corpus)]
-    (ingested, local), (sparked, remote) = _both(spark, tmp_path, inputs)
+    (ingested, local), (sparked, remote), _ledger = _both(spark, tmp_path, inputs)
     assert len(sparked.added) == len(ingested.added) == 206
     assert sorted(sparked.skipped) == sorted(ingested.skipped) and len(sparked.skipped) == 2
     assert [str(e) for e in sparked.failed] == [str(e) for e in ingested.failed]

@@ -11,10 +11,15 @@
 3. **Analysis.** ``mapInPandas`` over range-partitioned, sorted documents: metadata inference
    and the spaCy pipeline, loaded once per Python worker (Spark reuses its workers, so each
    executor core keeps one pipeline for the whole job).
+   Each analysed document also gets its contract rows, for the linking.
 4. **Write.** The driver streams the analysed partitions in key order (``toLocalIterator``:
    one partition in memory at a time, never a collect) into the ledger, one transaction per
-   document, then links the new documents as ``ingest`` does. The ledger is therefore the
-   same as ``counterclaim ingest`` of the same inputs gives.
+   document.
+5. **Link.** Into an empty ledger, the documents are linked on Spark
+   (:mod:`counterclaim.spark.link`: the library's stages run per block, the blocks met by
+   joins on the linker's keys); into a ledger that already holds documents, the library links
+   the new ones as ``ingest`` does. Either way the ledger is the same as ``counterclaim
+   ingest`` of the same inputs gives.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from counterclaim.api import IngestReport, link, store_document
-from counterclaim.errors import CounterclaimError, IngestError, UsageError
+from counterclaim.errors import CounterclaimError, IngestError, LedgerError, UsageError
 from counterclaim.ingest.readers import DEFAULT_MAX_BYTES
 from counterclaim.ledger.store import Ledger
 
@@ -35,7 +40,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 DOCS_SCHEMA = "order string, sha256 string, path string, item binary"
-ANALYSED_SCHEMA = "order string, item binary, result binary, analyzer string"
+ANALYSED_SCHEMA = "order string, item binary, result binary, analyzer string, doc string, rows binary"
 ARROW_BATCH = 64  # documents per pandas batch on an executor (memory per worker stays small)
 
 
@@ -133,26 +138,28 @@ def _analyse(batches: Iterator[pd.DataFrame], *, batch_size: int) -> Iterator[pd
     from counterclaim.analyze import analyze_documents
     from counterclaim.ingest.metadata import infer_metadata
     from counterclaim.nlp import analyzer_name
+    from counterclaim.spark.link import contract_rows
 
     name = analyzer_name()
     for batch in batches:
-        out: list[tuple[str, bytes, bytes, str]] = []
+        out: list[tuple[str, bytes, bytes, str, str | None, bytes | None]] = []
         documents = []
         for order, blob in zip(batch["order"], batch["item"], strict=True):
             item = pickle.loads(blob)
             if isinstance(item, IngestError):
-                out.append((order, blob, blob, name))
+                out.append((order, blob, blob, name, None, None))
                 continue
             try:
                 documents.append((order, infer_metadata(item)))
             except Exception as exc:  # noqa: BLE001 - as in ingest: one odd text must not stop the job
                 error = IngestError(f"metadata inference failed: {exc!r}", code="E110", path=item.path)
-                out.append((order, blob, pickle.dumps(error), name))
+                out.append((order, blob, pickle.dumps(error), name, None, None))
         results = analyze_documents((d for _, d in documents), batch_size=batch_size)
         for (order, _), (document, result) in zip(documents, results, strict=True):
-            out.append((order, pickle.dumps(document), pickle.dumps(result), name))
+            rows = None if isinstance(result, CounterclaimError) else pickle.dumps(contract_rows(document, result, name))
+            out.append((order, pickle.dumps(document), pickle.dumps(result), name, document.id, rows))
         out.sort(key=lambda row: row[0])
-        yield pd.DataFrame(out, columns=["order", "item", "result", "analyzer"])
+        yield pd.DataFrame(out, columns=["order", "item", "result", "analyzer", "doc", "rows"])
 
 
 # --- driver side --------------------------------------------------------------------------------
@@ -197,26 +204,49 @@ def spark_ingest(spark: SparkSession, ledger: Ledger, inputs: Sequence[str], *, 
 
     _check_inputs(inputs)
     report = IngestReport()
+    fresh = not ledger.link_state()[0]  # an empty ledger: the links are made on Spark
     docs = read_documents(spark, inputs, max_bytes=max_bytes)
     first = F.row_number().over(Window.partitionBy("sha256").orderBy("order"))
     ranked = docs.withColumn("copy", F.when(F.col("sha256").isNull(), F.lit(1)).otherwise(first))
     ranked = ranked.persist()
+    analysed, on_spark = None, False
     try:
         for row in ranked.where("copy > 1").select("path").toLocalIterator():
             report.skipped.append(row["path"])
         n = partitions or 4 * spark.sparkContext.defaultParallelism
         kept = ranked.where("copy = 1").drop("copy", "sha256", "path")
         analysed = (kept.repartitionByRange(n, "order").sortWithinPartitions("order")
-                    .mapInPandas(functools.partial(_analyse, batch_size=batch_size), ANALYSED_SCHEMA))
-        for row in analysed.toLocalIterator(prefetchPartitions=True):
+                    .mapInPandas(functools.partial(_analyse, batch_size=batch_size), ANALYSED_SCHEMA)).persist()
+        for row in analysed.select("order", "item", "result", "analyzer").toLocalIterator(prefetchPartitions=True):
             shown = _store(ledger, row, report)
             if on_document:
                 on_document(shown)
+        if link_after and fresh and report.added:
+            _link_on_spark(ledger, analysed, report)
+            on_spark = True
     finally:
         ranked.unpersist()
-    if link_after:  # as ingest: the new documents, and any an interrupted run left unlinked
+        if analysed is not None:
+            analysed.unpersist()
+    if link_after and not on_spark:  # into a ledger that had documents: the library links, as ingest does
         link(ledger, new_docs=report.added)
     return report
+
+
+def _link_on_spark(ledger: Ledger, analysed: DataFrame, report: IngestReport) -> None:
+    """Link the documents stored from ``analysed`` on Spark and write the links as ``ingest`` would."""
+    from counterclaim.api import _derived_entities
+    from counterclaim.spark.link import document_rows, spark_link
+
+    docs = document_rows(analysed)
+    if any(isinstance(f, LedgerError) for f in report.failed):  # a document the ledger refused
+        added = analysed.sparkSession.createDataFrame([(d,) for d in report.added], "doc string")
+        docs = docs.join(added, "doc")
+    with ledger.link_lock():
+        found = spark_link(docs)
+        entities, derived = _derived_entities(found)
+        ledger.write_links(found.links, found.relations, replace=True, new_entities=entities, derived=derived,
+                           linked=set(report.added))
 
 
 def _store(ledger: Ledger, row: Any, report: IngestReport) -> str:
@@ -238,7 +268,8 @@ def _check_inputs(inputs: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The ``spark-submit`` entry point: ``INPUT... --db URL [--partitions N]`` (master from spark-submit)."""
+    """The ``spark-submit`` entry point: ``INPUT... --db URL [--partitions N] [--out DIR.parquet]`` (master from
+    spark-submit)."""
     import argparse
 
     ap = argparse.ArgumentParser(prog="counterclaim.spark.submit", description=__doc__.split("\n\n")[0])
@@ -246,10 +277,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--db", required=True, help="the ledger: a SQLAlchemy URL (postgresql+psycopg://...) or a path")
     ap.add_argument("--partitions", type=int, help="analysis tasks (default: 4 per core)")
     ap.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024)
+    ap.add_argument("--out", help="also write the ledger as Parquet here (as `export --format parquet`)")
     args = ap.parse_args(argv)
     spark = spark_session()
-    report = spark_ingest(spark, Ledger(args.db), args.inputs, partitions=args.partitions,
+    ledger = Ledger(args.db)
+    report = spark_ingest(spark, ledger, args.inputs, partitions=args.partitions,
                           max_bytes=int(args.max_mb * 1024 * 1024))
+    if args.out:
+        from counterclaim.export.parquet import export_parquet
+
+        print(f"{export_parquet(ledger, args.out)} lines written to {args.out}")
     for failure in report.failed:
         print(f"error {failure}")
     print(f"added {len(report.added)}, skipped {len(report.skipped)}, failed {len(report.failed)}")
