@@ -34,6 +34,8 @@ def _techniques(nlp, text):
         ("Moscow's so-called referendums in the occupied regions are a farce.", "so-called", {"Doubt"}),
         ("The ministry said the attack was carried out by the terrorist Abu Mohammed al-Golani and his men.",
          "terrorist Abu", {"Name_Calling-Labeling"}),
+        ("PKK terrorists attacked a gendarmerie post in Hakkari, the ministry said.", "PKK terrorists",
+         {"Name_Calling-Labeling"}),
         ("Serbian chauvinists have never accepted the independence of Kosovo.", "Serbian chauvinists",
          {"Name_Calling-Labeling"}),
         ("The statement accused the rapporteur of close links with separatist groups in the region.",
@@ -49,6 +51,9 @@ def _techniques(nlp, text):
         ("It is smaller, but it is still a massacre, and it is not as big as the sieges of the last war.",
          "not as big as", {"Exaggeration-Minimisation"}),
         ("The ministry condemned the heinous attack on the convoy.", "heinous attack", {"Loaded_Language"}),
+        # a weak word ('biased', 'fictitious') counts when it discredits what the other side says
+        ("Baku dismissed the biased report of the commission as a political order.", "biased report",
+         {"Loaded_Language"}),
         ("We call on Pristina not to act under the influence of foreign patrons.", "under the influence of",
          {"Guilt_by_Association"}),
     ],
@@ -69,6 +74,11 @@ def test_rules_flag_techniques(nlp, text, near, labels):
         "Turkey considers the PKK a terrorist organisation, as do the United States and the European Union.",
         "The army said the truth lies in the findings of its own investigation.",
         "The government's troops took the northern road instead of the highway.",
+        # a word that describes is no label: a government called a regime, a modifier, a nationality
+        "The Iranian regime tested a ballistic missile on Sunday, two U.S. officials said.",
+        "Washington says Tehran continues to arm its terrorist proxies in Yemen and Lebanon.",
+        "Sunni extremists attacked a checkpoint near Ramadi overnight, police said.",
+        "The court reopened the infamous 1994 case on Monday, the prosecutor's office said.",
         NEUTRAL_WIRE,
     ],
 )

@@ -324,6 +324,12 @@ def _checkworthy(features: dict[str, object]) -> float:
     return round(max(0.0, min(1.0, score)), 3)
 
 
+def _rank_cues(score: float, features: dict[str, object]) -> float:
+    """The cue score a kept claim is ranked by: a number that counts no harm (a population, a date, a count of
+    resolutions) weighs less than a toll of the dead, injured, detained or displaced, which gets checked first."""
+    return round(max(0.0, score - (0.2 if features["figure"] and not features["harm_figure"] else 0.0)), 3)
+
+
 def extract_claims(
     doc: Doc,
     entities: list[EntityRecord],
@@ -378,7 +384,9 @@ def extract_claims(
                             for m in index.within(start, end))
         if weak_denial and (acc_noun or acc_verb is not None):
             denial = None  # '... evidence of links between Mrs X, author of the biased report, and terrorists'
-        features = {"figure": bool(figs), "accusation": bool(acc_verb is not None and actors) or bool(acc_noun),
+        harm = any(q.category not in ("other", "population") for q in figs)
+        features = {"figure": bool(figs), "harm_figure": harm,
+                    "accusation": bool(acc_verb is not None and actors) or bool(acc_noun),
                     "denial": bool(denial), "characterization": bool(char), "demand": bool(demand),
                     "actor_subject": actor_subject, "negated": any(t.dep_ == "neg" for t in toks),
                     "entities": len(about), "hedge": hedge, "question": question,
@@ -409,7 +417,6 @@ def extract_claims(
             claim_type, polarity = ("event" if any(t.tag_ == "VBD" for t in toks) else "other"), "affirm"
         if not actors:
             borrowed = _anaphor(sent, index, types, excluded, data)
-            harm = any(q.category not in ("other", "population") for q in figs)
             if borrowed is None and (claim_type in ("characterization", "accusation", "denial") or harm):
                 borrowed = next((k for k in salient if k not in excluded), None)
             if borrowed is not None:
@@ -419,7 +426,7 @@ def extract_claims(
                  ("denial", denial), ("characterization", char), ("demand", demand)) if v]
         claims.append(ClaimRecord(
             id=f"c{len(claims)}", start=start, end=end, text=text[start:end], asserter=speaker,
-            claim_type=claim_type, polarity=polarity, checkworthy=score, about=tuple(about),
+            claim_type=claim_type, polarity=polarity, checkworthy=_rank_cues(score, features), about=tuple(about),
             attribution=att.id if att is not None else None,
             rule="; ".join(cues) or "actor statement"))
     claims = rescore(claims)  # the learned model joins the cue score (counterclaim.checkworthy)

@@ -65,6 +65,8 @@ def extract_techniques(doc: Doc, matchers: Matchers, attributions: list[Attribut
     text = doc.text
     out = []
     for h in merge_hits(hits):
+        if h.score < lexicon().min_score:
+            continue
         start, end = doc[h.start].idx, doc[h.end - 1].idx + len(doc[h.end - 1].text)
         start, end, span = span_fields(text, start, end)
         out.append(TechniqueRecord(id=f"t{len(out)}", start=start, end=end, text=span, label=h.label,

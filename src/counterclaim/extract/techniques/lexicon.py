@@ -25,6 +25,10 @@ class Lexicon:
 
     labels: tuple[str, ...]
     loaded: frozenset[str]
+    weak: frozenset[str]
+    loaded_score: float
+    weak_score: float
+    discredited: frozenset[str]
     labelling: frozenset[str]
     labelling_phrases: tuple[tuple[str, ...], ...]
     conditional: frozenset[str]
@@ -36,13 +40,15 @@ class Lexicon:
     turn_verbs: frozenset[str]
     repetition_min: int
     neighbours: dict[str, float]
+    min_score: float
 
 
 @cache
 def lexicon() -> Lexicon:
     """``data/techniques.json`` checked: every pattern names a known label and has a why and a score."""
     raw = load_json("techniques.json", required=("labels", "loaded_words", "labelling_nouns", "insult_predicates",
-                                                 "patterns", "whataboutism_sentence", "repetition", "neighbours"))
+                                                 "patterns", "whataboutism_sentence", "repetition", "neighbours",
+                                                 "output"))
     labels = tuple(raw["labels"])
     for n, p in enumerate(raw["patterns"]):
         if p.get("label") not in labels or not p.get("why") or not 0 < float(p.get("score", 0)) <= 1 \
@@ -54,6 +60,10 @@ def lexicon() -> Lexicon:
     return Lexicon(
         labels=labels,
         loaded=frozenset(w.lower() for w in raw["loaded_words"]["words"]),
+        weak=frozenset(w.lower() for w in raw["loaded_words"].get("weak", [])),
+        loaded_score=float(raw["loaded_words"].get("score", 0.7)),
+        weak_score=float(raw["loaded_words"].get("weak_score", 0.5)),
+        discredited=frozenset(raw["loaded_words"].get("discredited", [])),
         labelling=frozenset(w for w in always if " " not in w),
         labelling_phrases=tuple(tuple(w.split()) for w in always if " " in w),
         conditional=frozenset(nouns["conditional"]),
@@ -65,6 +75,7 @@ def lexicon() -> Lexicon:
         turn_verbs=frozenset(raw["whataboutism_sentence"]["turn_verbs"]),
         repetition_min=int(raw["repetition"]["min_uses"]),
         neighbours={k: float(v) for k, v in raw["neighbours"].items() if k != "about"},
+        min_score=float(raw["output"]["min_score"]),
     )
 
 

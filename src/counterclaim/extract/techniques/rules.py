@@ -51,7 +51,7 @@ class Matchers:
                   {"LOWER": {"IN": list(self.lex.insult_nouns)}}]
         self.patterns.add("insult", [insult])
         self.loaded = PhraseMatcher(doc0.vocab, attr="LOWER")
-        self.loaded.add("loaded", [make_doc(w) for w in sorted(self.lex.loaded)])
+        self.loaded.add("loaded", [make_doc(w) for w in sorted(self.lex.loaded | self.lex.weak)])
         self.labelling = PhraseMatcher(doc0.vocab, attr="LOWER")
         words = sorted(self.lex.labelling) + [" ".join(p) for p in self.lex.labelling_phrases]
         self.labelling.add("labelling", [make_doc(w) for w in words])
@@ -78,8 +78,13 @@ def _walk_adjectives(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 def loaded_hits(doc: Doc, m: Matchers) -> list[Hit]:
-    """Loaded_Language on each strongly evaluative word, spread over its adjective phrase."""
+    """Loaded_Language on each strongly evaluative word, spread over its adjective phrase.
+
+    A weak word (as often plain description) keeps its full score only on a noun that
+    carries what the other side says ('a biased report', 'fictitious narrative').
+    """
     out = []
+    lex = m.lex
     for _, s, e in m.loaded(doc):
         tok = doc[e - 1]
         word = doc[s:e].text.lower()
@@ -88,31 +93,44 @@ def loaded_hits(doc: Doc, m: Matchers) -> list[Hit]:
         if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "acomp", "conj") and tok.tag_ not in ("VBD", "VBN"):
             continue
         s2, e2 = _walk_adjectives(doc, s, e)
-        out.append(Hit(s2, e2, "Loaded_Language", 0.7, f"loaded word '{doc[s:e].text}'", "loaded_word", word))
+        score, why = lex.loaded_score, f"loaded word '{doc[s:e].text}'"
+        if word in lex.weak and word not in lex.loaded:
+            if doc[e2 - 1].lower_ in lex.discredited and e2 > e:
+                why = f"'{doc[s:e].text}' discredits the other side's {doc[e2 - 1].text}"
+            else:
+                score = lex.weak_score
+        out.append(Hit(s2, e2, "Loaded_Language", score, why, "loaded_word", word))
     return out
 
 
 def _names_someone(doc: Doc, s: int, e: int, lex: Lexicon) -> tuple[int, int] | None:
     """For a conditional labelling noun at ``[s, e)``: the span naming someone, or None.
 
-    Naming positions: followed by a proper noun ('the terrorist NFOR YACUBU'), preceded by a
-    proper noun, nationality or possessive ('PKK terrorists', 'Assad's regime'), 'the X
-    organization' ('the treacherous terrorist organization'), 'regime of X'.
+    Naming positions: followed by a proper noun ('the terrorist NFOR YACUBU'), after the
+    proper name of a group or person ('PKK terrorists'), or 'the X organization' ('the
+    treacherous terrorist organization'). A word that only describes is no label: a
+    modifier of a common noun ('terrorist attack', 'its terrorist proxies'), after a
+    nationality or religion ('Sunni extremists' names no one), or after 'alleged',
+    'suspected' and the like.
     """
     before = [t.lower_ for t in doc[max(0, s - 2):s]]
     if any(b in lex.blockers for b in before):
         return None
-    nxt = doc[e] if e < len(doc) else None
+    tok, nxt = doc[s], (doc[e] if e < len(doc) else None)
     prev = doc[s - 1] if s > 0 else None
+    head = tok.head
+    if tok.dep_ in ("compound", "amod", "nmod") and head.i >= e and head.pos_ == "NOUN" \
+            and head.lower_ not in lex.naming_heads:
+        return None
     if nxt is not None and nxt.pos_ == "PROPN" and "\n" not in doc[e - 1].whitespace_:
         j = e
         while j < len(doc) and doc[j].pos_ == "PROPN" and j - e < 5:
             j += 1
         return s, j
-    if prev is not None and (prev.pos_ == "PROPN" or prev.ent_type_ in ("NORP", "GPE", "ORG") or prev.tag_ == "POS"
-                             or prev.lower_ in ("his", "her", "their", "its")):
+    if prev is not None and prev.ent_type_ not in ("NORP", "GPE", "LANGUAGE") and (
+            prev.pos_ == "PROPN" or prev.ent_type_ == "ORG"):
         i = s - 1
-        while i > 0 and (doc[i - 1].pos_ == "PROPN" or doc[i - 1].tag_ == "POS") and s - i < 5:
+        while i > 0 and doc[i - 1].pos_ == "PROPN" and s - i < 5:
             i -= 1
         return i, e
     if nxt is not None and nxt.lower_ in lex.naming_heads:
@@ -121,9 +139,6 @@ def _names_someone(doc: Doc, s: int, e: int, lex: Lexicon) -> tuple[int, int] | 
             i -= 1
         if i > 0 and doc[i - 1].lower_ in _DEFINITE:
             return i, e + 1
-    if doc[s].lower_ == "regime" and nxt is not None and nxt.lower_ == "of" and e + 1 < len(doc) \
-            and doc[e + 1].pos_ == "PROPN":
-        return s, e + 2
     return None
 
 
@@ -190,11 +205,11 @@ def pattern_hits(doc: Doc, m: Matchers) -> list[Hit]:
     return out
 
 
-def repetition_hits(hits: Iterable[Hit], min_uses: int) -> list[Hit]:
-    """Repetition on the later uses of a loaded or labelling cue used ``min_uses`` times or more."""
+def repetition_hits(hits: Iterable[Hit], min_uses: int, min_score: float = 0.0) -> list[Hit]:
+    """Repetition on the later uses of a loaded or labelling cue used ``min_uses`` times or more (weak uses not counted)."""
     uses: dict[str, list[Hit]] = defaultdict(list)
     for h in hits:
-        if h.rule in ("loaded_word", "labelling_noun") and h.key:
+        if h.rule in ("loaded_word", "labelling_noun") and h.key and h.score >= min_score:
             uses[h.key].append(h)
     out = []
     for key, group in uses.items():
@@ -208,5 +223,5 @@ def repetition_hits(hits: Iterable[Hit], min_uses: int) -> list[Hit]:
 def rule_hits(doc: Doc, m: Matchers) -> list[Hit]:
     """Every rule's hits on ``doc`` (unmerged; the component merges and scores them)."""
     hits = loaded_hits(doc, m) + labelling_hits(doc, m) + pattern_hits(doc, m)
-    return hits + repetition_hits(hits, m.lex.repetition_min)
+    return hits + repetition_hits(hits, m.lex.repetition_min, m.lex.min_score)
 
