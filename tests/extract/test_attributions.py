@@ -232,7 +232,7 @@ MORE_FORMS = [
      [("Pierre Dumont", True, "The convoy was stopped at the checkpoint", [])]),
     # Gaza: a quote signed with a dash and a name
     ("“The water has been cut off for eleven days and nobody tells us why.” ― Mariam Haddad\n\n"
-     "“We sleep in the school with forty other families.” ― Yousef Barakat",
+     "“We sleep in the school with forty other families.”\u00a0― Yousef Barakat\u00a0",
      [("Mariam Haddad", True, "The water has been cut off", []),
       ("Yousef Barakat", True, "We sleep in the school", [])]),
     # Nigeria: 'a councillor who said that ...' is the councillor's

@@ -61,7 +61,7 @@ _TAIL_DEPS = ("prep", "npadvmod", "advmod", "punct", "agent", "dep")
 _END_PUNCT = ".!?"
 _THAT_END = re.compile(r"(?<![\w-])that$")
 # '"...." ― Sonya Herridge' / '"..." — Jane Doe, nurse': a signature closing the quote's paragraph
-_SIGNATURE = re.compile(r"[ \t]*(?P<dash>[―—–]|--?)[ \t]*(?P<name>[A-Z][^\n!?]{1,60}?)[ \t.]*")
+_SIGNATURE = re.compile(r"[^\S\n]*(?P<dash>[―—–]|--?)[^\S\n]*(?P<name>[A-Z][^\n!?]{1,60}?)(?:[^\S\n]|\.)*")
 
 
 def extract_attributions(doc: Doc, entities: list[EntityRecord], mentions: list[MentionRecord],
