@@ -19,8 +19,12 @@ run: $(STAMP)
 	$(BIN)/counterclaim export --format jsonl --out ledger.jsonl
 	@echo "ledger: ./counterclaim.db   export: ./ledger.jsonl ($$(wc -l < ledger.jsonl) lines)"
 
+# Test files are spread over TEST_WORKERS processes (pytest-xdist; one file stays in one process, and
+# each process gets its own PostgreSQL database). TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 eval: $(STAMP)
 	$(BIN)/python bench/eval.py

@@ -17,6 +17,41 @@ if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pg_admin_url(url) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def pytest_configure(config) -> None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database, so tests that empty the tables of
+    COUNTERCLAIM_TEST_PG_URL never race another worker's."""
+    worker, base = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("COUNTERCLAIM_TEST_PG_URL")
+    if not worker or not base:
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base)
+    name = f"{url.database}_{worker}"
+    with psycopg.connect(_pg_admin_url(url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    config._counterclaim_pg_worker_db = (base, name)  # noqa: SLF001 - dropped in pytest_unconfigure
+    os.environ["COUNTERCLAIM_TEST_PG_URL"] = url.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_unconfigure(config) -> None:
+    made = getattr(config, "_counterclaim_pg_worker_db", None)
+    if not made:
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base, name = made
+    os.environ["COUNTERCLAIM_TEST_PG_URL"] = base
+    with psycopg.connect(_pg_admin_url(make_url(base)), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 SEEDS = ROOT / "examples"
 GOLD = ROOT / "tests" / "data" / "seeds.gold.json"
 
@@ -85,7 +120,7 @@ def fresh_pg_url():
         pytest.skip("COUNTERCLAIM_TEST_PG_URL not set")
     url = make_url(base)
     name = f"{url.database}_{uuid.uuid4().hex[:10]}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    admin = _pg_admin_url(url)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     yield url.set(database=name).render_as_string(hide_password=False)
