@@ -17,10 +17,26 @@ if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "examples"
+GOLD = ROOT / "tests" / "data" / "seeds.gold.json"
 
 
-def _pg_admin_url(url) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+def _pg_database(base: str, name: str, *, create: bool) -> None:
+    """Drop the database ``name`` on the server of ``base`` (a SQLAlchemy URL), then create it anew if ``create``."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _with_database(base: str, name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
 def pytest_configure(config) -> None:
@@ -29,31 +45,20 @@ def pytest_configure(config) -> None:
     worker, base = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("COUNTERCLAIM_TEST_PG_URL")
     if not worker or not base:
         return
-    import psycopg
     from sqlalchemy.engine import make_url
 
-    url = make_url(base)
-    name = f"{url.database}_{worker}"
-    with psycopg.connect(_pg_admin_url(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    name = f"{make_url(base).database}_{worker}"
+    _pg_database(base, name, create=True)
     config._counterclaim_pg_worker_db = (base, name)  # noqa: SLF001 - dropped in pytest_unconfigure
-    os.environ["COUNTERCLAIM_TEST_PG_URL"] = url.set(database=name).render_as_string(hide_password=False)
+    os.environ["COUNTERCLAIM_TEST_PG_URL"] = _with_database(base, name)
 
 
 def pytest_unconfigure(config) -> None:
     made = getattr(config, "_counterclaim_pg_worker_db", None)
-    if not made:
-        return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base, name = made
-    os.environ["COUNTERCLAIM_TEST_PG_URL"] = base
-    with psycopg.connect(_pg_admin_url(make_url(base)), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-SEEDS = ROOT / "examples"
-GOLD = ROOT / "tests" / "data" / "seeds.gold.json"
+    if made:
+        base, name = made
+        os.environ["COUNTERCLAIM_TEST_PG_URL"] = base
+        _pg_database(base, name, create=False)
 
 
 @pytest.fixture(scope="session")
@@ -112,20 +117,15 @@ def fresh_pg_url():
     """A new, empty PostgreSQL database (dropped afterwards) on the server of COUNTERCLAIM_TEST_PG_URL."""
     import uuid
 
-    import psycopg
     from sqlalchemy.engine import make_url
 
     base = os.environ.get("COUNTERCLAIM_TEST_PG_URL")
     if not base:
         pytest.skip("COUNTERCLAIM_TEST_PG_URL not set")
-    url = make_url(base)
-    name = f"{url.database}_{uuid.uuid4().hex[:10]}"
-    admin = _pg_admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    name = f"{make_url(base).database}_{uuid.uuid4().hex[:10]}"
+    _pg_database(base, name, create=True)
+    yield _with_database(base, name)
+    _pg_database(base, name, create=False)
 
 
 # The seeds name Trend News Agency only in a boilerplate line ("Stay up-to-date with more news on Trend
