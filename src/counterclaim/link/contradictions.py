@@ -109,8 +109,8 @@ def accuses(corpus: Corpus, cl: Claim, party: str) -> bool:
         return False
     text = corpus.docs.get(cl.doc, {}).get("text", "")
     speaks = _shift_patterns()[1]
-    for s, t, e in corpus.mentions.get(cl.doc, ()):
-        if cl.start <= s < cl.end and _country(e) == party:
+    for _s, t, e in corpus.mentions_from(cl.doc, cl.start, cl.end):
+        if _country(e) == party:
             m = _SUBJECT_GAP.match(text, t, cl.end)
             if m is not None and speaks.match(text, m.end(), cl.end):
                 return False

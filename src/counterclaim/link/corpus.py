@@ -7,6 +7,7 @@ Every linking stage (incidents, figures, contradictions, rebuttals, duplicates) 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -107,6 +108,8 @@ class Corpus:
         self.docs: dict[str, dict[str, Any]] = {}
         self.entities: dict[str, dict[str, Any]] = {}
         self.mentions: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        self._sorted: dict[str, list[tuple[int, int, str]]] = {}  # per document, by position (mentions_from)
+        self._starts: dict[str, list[int]] = {}
         claim_rows, qty_rows = [], []
         for r in rows:
             kind = r.get("kind")
@@ -158,9 +161,21 @@ class Corpus:
             eid, seen = self.canon[eid], seen + 1
         return eid
 
+    def mentions_from(self, doc: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The mentions of ``doc`` that start inside ``[start, end)``, by position.
+
+        Bisection over the document's mentions sorted once: a long report has 100,000 of them,
+        and scanning them all for each of its claims would make linking quadratic in its length.
+        """
+        if doc not in self._sorted:
+            self._sorted[doc] = sorted(self.mentions.get(doc, ()))
+            self._starts[doc] = [s for s, _t, _e in self._sorted[doc]]
+        index = self._starts[doc]
+        return self._sorted[doc][bisect_left(index, start):bisect_left(index, end)]
+
     def entities_in(self, doc: str, start: int, end: int) -> set[str]:
         """Entity ids mentioned inside ``[start, end)`` of ``doc``."""
-        return {e for s, t, e in self.mentions.get(doc, ()) if s >= start and t <= end}
+        return {e for _s, t, e in self.mentions_from(doc, start, end) if t <= end}
 
     def etype(self, eid: str) -> str:
         """The entity's type (from its row, else its id prefix)."""

@@ -57,8 +57,8 @@ def rejecters(corpus: Corpus, cl: Claim) -> set[str]:
     if cue is None or not cue.group(0).lower().startswith(_REJECT_VERBS):
         return set()
     at = cl.start + cue.start()
-    before = {e for s, _t, e in corpus.mentions.get(cl.doc, ()) if cl.start <= s < at}
-    after = {e for s, _t, e in corpus.mentions.get(cl.doc, ()) if at <= s < cl.end}
+    before = {e for _s, _t, e in corpus.mentions_from(cl.doc, cl.start, at)}
+    after = {e for _s, _t, e in corpus.mentions_from(cl.doc, at, cl.end)}
     return before - after
 
 
@@ -67,7 +67,7 @@ def _named_with(corpus: Corpus, cl: Claim, m: re.Match[str]) -> set[str]:
     at, end = cl.start + m.start(), cl.start + m.end()
     text = corpus.docs[cl.doc].get("text", "")
     out = set()
-    for s, t, e in corpus.mentions.get(cl.doc, ()):
+    for s, t, e in corpus.mentions_from(cl.doc, at - 404, end + 41):  # a name (< 400 chars) before, or one 40 after
         if end <= s <= end + 40 and _BY.fullmatch(text[end:s]):
             out.add(e)
         elif at - 4 <= t <= at and re.fullmatch(r"(?:['’]s)?\s*", text[t:at]):
@@ -75,23 +75,32 @@ def _named_with(corpus: Corpus, cl: Claim, m: re.Match[str]) -> set[str]:
     return out
 
 
-def author_of(corpus: Corpus, cl: Claim, parties: set[str], named: set[str] = frozenset()) -> str | None:
-    """The party whose work the denial answers.
+def document_authors(corpus: Corpus, doc: str) -> tuple[Counter[str], frozenset[str]]:
+    """How often the document names each possible author, and which of them it writes as places
+    ('a village the tagger took for an organisation')."""
+    counts: Counter[str] = Counter()
+    places: set[str] = set()
+    text = corpus.docs[doc].get("text", "")
+    for s, t, e in corpus.mentions.get(doc, ()):
+        if corpus.etype(e) in AUTHOR_TYPES and not corpus.specific([e]):
+            counts[e] += 1
+            if is_place(corpus, e, text, s, t):
+                places.add(e)
+    return counts, frozenset(places)
+
+
+def author_of(corpus: Corpus, cl: Claim, parties: set[str], named: set[str] = frozenset(),
+              authors: tuple[Counter[str], frozenset[str]] | None = None) -> str | None:
+    """The party whose work the denial answers (``authors``: :func:`document_authors` of its document).
 
     Candidates are persons, organisations, countries and peoples named in the denial or in its
     document, never the rebutting party. Named in the denial counts most, then being a party
     that speaks elsewhere about the same incident, then how often the document names it.
     """
-    skip = _rebutting(corpus, cl) | rejecters(corpus, cl)
+    counts, places = authors or document_authors(corpus, cl.doc)
+    skip = _rebutting(corpus, cl) | rejecters(corpus, cl) | places
     skip_names = {n.casefold() for e in skip for n in [corpus.name(e), *corpus.entities.get(e, {}).get("aliases", [])]}
     outlet = (corpus.docs[cl.doc].get("outlet") or "").casefold()
-    counts: Counter[str] = Counter()
-    text = corpus.docs[cl.doc].get("text", "")
-    for s, t, e in corpus.mentions.get(cl.doc, ()):
-        if corpus.etype(e) in AUTHOR_TYPES and not corpus.specific([e]):
-            counts[e] += 1
-            if is_place(corpus, e, text, s, t):
-                skip.add(e)  # a village the tagger took for an organisation
 
     def rank(e: str) -> tuple[float, str]:
         distinct = any(w not in generic for w in slug(corpus.name(e)).split("-"))
@@ -145,6 +154,7 @@ def rebuttal_candidates(corpus: Corpus, assign: dict[str, str], parties: dict[st
         if a := corpus.doc_asserter(did):
             by_asserter[(a, assign.get(did))].append(did)
     out: list[Rebuttal] = []
+    authors: dict[str, tuple[Counter[str], frozenset[str]]] = {}
     for cl in corpus.claims.values():
         if incident is not None and assign.get(cl.id) != incident:
             continue
@@ -155,7 +165,10 @@ def rebuttal_candidates(corpus: Corpus, assign: dict[str, str], parties: dict[st
         if not matches:
             continue
         m = matches[0]
-        author = author_of(corpus, cl, parties.get(assign.get(cl.id, ""), set()), _named_with(corpus, cl, m))
+        if cl.doc not in authors:  # counted once per document: a long report has many denials
+            authors[cl.doc] = document_authors(corpus, cl.doc)
+        author = author_of(corpus, cl, parties.get(assign.get(cl.id, ""), set()), _named_with(corpus, cl, m),
+                           authors[cl.doc])
         if author is None:
             continue
         noun = m.group(0).lower()
