@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 from functools import cache
 
+import numpy as np
+
 from counterclaim.checkworthy.model import probabilities
 from counterclaim.records import ClaimRecord
 from counterclaim.resources import load_json
@@ -30,11 +32,14 @@ def blend(model_probability: float, cue_score: float) -> float:
     return max(0.0, min(1.0, (w["model"] * model_probability + w["cues"] * cue_score) / (w["model"] + w["cues"])))
 
 
-def rescore(claims: list[ClaimRecord]) -> list[ClaimRecord]:
-    """The claims with ``checkworthy`` = blend(model, cue score already in ``checkworthy``), ties broken."""
+def rescore(claims: list[ClaimRecord], memo: dict[str, np.ndarray] | None = None) -> list[ClaimRecord]:
+    """The claims with ``checkworthy`` = blend(model, cue score already in ``checkworthy``), ties broken.
+
+    ``memo``: the document's sentence vectors already encoded (see :func:`counterclaim.link.embed.doc_memo`).
+    """
     if not claims:
         return claims
-    probs = probabilities([c.text for c in claims])
+    probs = probabilities([c.text for c in claims], memo=memo)
     seen: set[float] = set()
     out = []
     for c, p in zip(claims, probs, strict=True):

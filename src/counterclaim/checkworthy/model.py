@@ -86,8 +86,9 @@ def load_model() -> Model:
                  float(raw["threshold"]), int(raw["ngram_max"]), dict(raw.get("meta", {})))
 
 
-def probabilities(texts: Sequence[str], model: Model | None = None) -> np.ndarray:
-    """P(check-worthy) of each text under the model."""
+def probabilities(texts: Sequence[str], model: Model | None = None,
+                  memo: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """P(check-worthy) of each text under the model (``memo``: vectors already encoded, see link.embed)."""
     model = model or load_model()
     if not texts:
         return np.zeros(0)
@@ -95,7 +96,7 @@ def probabilities(texts: Sequence[str], model: Model | None = None) -> np.ndarra
     if model.embedding_coef.size:
         from counterclaim.link.embed import encode
 
-        z += model.embedding_weight * (encode(list(texts)).astype(np.float64) @ model.embedding_coef)
+        z += model.embedding_weight * (encode(list(texts), memo).astype(np.float64) @ model.embedding_coef)
     return 1.0 / (1.0 + np.exp(-z))
 
 

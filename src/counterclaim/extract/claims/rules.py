@@ -32,6 +32,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from counterclaim.checkworthy.combine import rescore
+from counterclaim.link.embed import doc_memo
 from counterclaim.records import AttributionRecord, ClaimRecord, EntityRecord, MentionRecord, QuantityRecord
 from counterclaim.resources import load_json
 
@@ -429,7 +430,7 @@ def extract_claims(
             claim_type=claim_type, polarity=polarity, checkworthy=_rank_cues(score, features), about=tuple(about),
             attribution=att.id if att is not None else None,
             rule="; ".join(cues) or "actor statement"))
-    claims = rescore(claims)  # the learned model joins the cue score (counterclaim.checkworthy)
+    claims = rescore(claims, doc_memo(doc))  # the learned model joins the cue score (counterclaim.checkworthy)
     linked = []
     for q in quantities:
         owner = next((c for c in claims if c.start <= q.start and q.end <= c.end), None)

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from counterclaim.extract.claims.rules import units
 from counterclaim.extract.techniques.lexicon import lexicon
 from counterclaim.extract.techniques.neighbours import nearest
+from counterclaim.link.embed import doc_memo
 from counterclaim.extract.techniques.rules import Hit, Matchers, rule_hits
 from counterclaim.records import AttributionRecord, TechniqueRecord, span_fields
 
@@ -56,7 +57,7 @@ def extract_techniques(doc: Doc, matchers: Matchers, attributions: list[Attribut
         flagged = {i for h in hits for i in range(h.start, h.end)}
         limit = lexicon().neighbours["max_sentence_chars"]
         todo = [u for u in units(doc) if len(u.text) <= limit and not flagged.intersection(range(u.start, u.end))]
-        for unit, near in zip(todo, nearest([u.text for u in todo]), strict=True):
+        for unit, near in zip(todo, nearest([u.text for u in todo], doc_memo(doc)), strict=True):
             if near is not None:
                 score = round(min(1.0, 0.5 + near.margin + (near.similarity - 0.7)), 3)
                 hits.append(Hit(unit.start, unit.end, near.label, score,

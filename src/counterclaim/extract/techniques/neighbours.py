@@ -35,8 +35,11 @@ def _example_matrix() -> tuple[np.ndarray, tuple[str, ...], tuple[str, ...]]:
     return encode([t for _, t in rows]), tuple(lab for lab, _ in rows), tuple(t for _, t in rows)
 
 
-def nearest(sentences: list[str]) -> list[Neighbour | None]:
-    """For each sentence, its nearest technique example when it clears the thresholds, else None."""
+def nearest(sentences: list[str], memo: dict[str, np.ndarray] | None = None) -> list[Neighbour | None]:
+    """For each sentence, its nearest technique example when it clears the thresholds, else None.
+
+    ``memo``: the document's sentence vectors already encoded (see :func:`counterclaim.link.embed.doc_memo`).
+    """
     if not sentences:
         return []
     from counterclaim.link.embed import encode
@@ -44,7 +47,7 @@ def nearest(sentences: list[str]) -> list[Neighbour | None]:
     conf = lexicon().neighbours
     matrix, labels, texts = _example_matrix()
     neutral = np.array([lab == NEUTRAL for lab in labels])
-    sims = encode(sentences) @ matrix.T
+    sims = encode(sentences, memo) @ matrix.T
     out: list[Neighbour | None] = []
     for row in sims:
         tech = np.where(neutral, -1.0, row)
