@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from counterclaim.extract.entities.gazetteer import load_gazetteer
 from counterclaim.extract.entities.rules import _compatible
 
 
@@ -36,6 +37,9 @@ def _entity_of(mentions, surface):
         ),
         ("Look what happened in Artsakh. People fled Nagorno-Karabakh and now Karabakh is empty.",
          ["Artsakh", "Nagorno-Karabakh", "Karabakh"]),
+        ("More than a million people have fled Sudan, the United Nations refugee agency said on Tuesday. "
+         "UNHCR urged neighbouring countries to keep their borders open.",
+         ["United Nations refugee agency", "UNHCR"]),
     ],
 )
 def test_short_and_alternate_forms_resolve_to_one_entity(nlp, text, same):
@@ -199,3 +203,16 @@ def test_every_mention_span_is_exact(nlp, seed_paths):
         doc = nlp(text)
         for m in doc._.cc_mentions:
             assert text[m.start:m.end] == m.text
+
+
+@pytest.mark.parametrize("surface, key", [
+    ("United Nations human rights office", "ORG:office-of-the-un-high-commissioner-for-human-rights"),
+    ("U.N. Mission in South Sudan", "ORG:unmiss"),
+    ("United States Department of Defense", "ORG:pentagon"),
+    ("E.U. Monitoring Mission in Georgia", "ORG:eu-monitoring-mission-in-georgia"),
+    ("Security Council of Russia", "ORG:security-council-of-russia"),  # 'Security Council' opens no part's name
+    ("UN Human Rights Council", "ORG:un-human-rights-council"),
+])
+def test_a_name_opened_by_a_parent_body_holds_with_the_parents_other_names(surface, key):
+    entry = load_gazetteer().lookup(surface)
+    assert entry is not None and entry.key == key

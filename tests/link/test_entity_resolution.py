@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -307,3 +308,61 @@ def test_a_place_spelled_with_one_vowel_less_is_merged_across_documents() -> Non
                                    ("GPE:kharkov", "Kharkov", [], [], ["d2"]),
                                    ("ORG:kharkov-group", "Kharkov Group", [], [], ["d3"])]))
     assert canon == {"GPE:kharkov": "GPE:kharkiv"}
+
+
+def _doc(doc: str, text: str, spans: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """Mention rows of ``text``: (surface, entity id, rule) at every place the surface stands."""
+    return [{"kind": "mention", "doc": doc, "start": m.start(), "end": m.end(), "text": surface, "entity": eid,
+             "mention_kind": "name", "rule": rule}
+            for surface, eid, rule in spans for m in re.finditer(re.escape(surface), text)]
+
+
+def _entity(eid: str, name: str) -> dict[str, Any]:
+    return {"kind": "entity", "id": eid, "name": name, "type": eid.split(":")[0], "aliases": [name], "roles": []}
+
+
+TURKISH = "The Turkish Defence Ministry said its jets struck PKK targets in northern Syria."
+ABOUT_TURKEY = ("Turkey said on Monday it would keep up the operation. The Defence Ministry in Ankara said "
+                "Turkey had informed its allies.")
+ABOUT_SYRIA = ("Syria condemned the strikes near Aleppo. The Defence Ministry said Syria would answer, "
+               "and Damascus asked for a meeting.")
+TURKEY_ANSWERS_SYRIA = ("Syria accused Turkey of shelling villages near Aleppo. The Turkish government denied it, "
+                        "and the Defence Ministry said fire from Damascus's forces had been returned.")
+
+
+def _ministry_rows(*bare_docs: tuple[str, str]) -> list[dict[str, Any]]:
+    rows = [_entity("ORG:turkish-defence-ministry", "Turkish Defence Ministry"), _entity("GPE:turkey", "Turkey"),
+            _entity("GPE:syria", "Syria"), _entity("GPE:ankara", "Ankara"), _entity("GPE:aleppo", "Aleppo"),
+            _entity("GPE:damascus", "Damascus"), _entity("ORG:defence-ministry", "Defence Ministry"),
+            _entity("ORG:syrian-defence-ministry", "Syrian Defence Ministry"),
+            _entity("ORG:turkish-government", "Turkish government")]
+    rows += _doc("t", TURKISH, [("Turkish Defence Ministry", "ORG:turkish-defence-ministry", "ner"),
+                                ("Turkish", "GPE:turkey", "institution_country"), ("Syria", "GPE:syria", "gazetteer")])
+    for doc, text in bare_docs:
+        places = [(w, f"GPE:{w.lower()}", "gazetteer") for w in ("Turkey", "Syria", "Ankara", "Aleppo", "Damascus")]
+        spans = [("Defence Ministry", "ORG:defence-ministry", "ner"), ("Turkish government", "ORG:turkish-government",
+                                                                       "ner")] + places
+        rows += _doc(doc, text, spans)
+    return rows
+
+
+@pytest.mark.parametrize("bare_docs, merged, related", [
+    pytest.param([("b", ABOUT_TURKEY)], True, False, id="bare-ministry-in-a-story-about-turkey"),
+    pytest.param([("b", ABOUT_SYRIA)], False, False, id="bare-ministry-in-a-story-about-syria"),
+    pytest.param([("b", TURKEY_ANSWERS_SYRIA)], True, False, id="bare-ministry-beside-the-turkish-government"),
+    pytest.param([("b", ABOUT_TURKEY), ("c", ABOUT_SYRIA)], False, True, id="bare-ministry-of-two-countries"),
+])
+def test_a_bare_institution_joins_the_one_its_documents_country_names(bare_docs, merged, related) -> None:
+    canon, rels = _applied(_ministry_rows(*bare_docs))
+    assert (canon.get("ORG:defence-ministry") == "ORG:turkish-defence-ministry") is merged
+    assert (("ORG:defence-ministry", "ORG:turkish-defence-ministry") in rels) is related
+
+
+def test_institutions_of_two_countries_never_merge() -> None:
+    rows = _ministry_rows(("b", ABOUT_TURKEY))
+    rows += _doc("s", "The Syrian Defence Ministry denied it.", [
+        ("Syrian Defence Ministry", "ORG:syrian-defence-ministry", "ner"), ("Syrian", "GPE:syria", "institution_country")])
+    canon, rels = _applied(rows)
+    assert "ORG:syrian-defence-ministry" not in canon
+    assert canon.get("ORG:defence-ministry") == "ORG:turkish-defence-ministry"
+    assert not any("ORG:syrian-defence-ministry" in pair for pair in rels)

@@ -373,3 +373,20 @@ def test_a_party_blaming_another_contradicts_those_blaming_it(accusation, expect
     assert [r.type for r in rels] == (["contradicts"] if expected else []), rels
     if expected:
         assert "blame: GPE:russia names another perpetrator ('carried out by')" in rels[0].evidence
+
+
+def test_a_denied_link_contradicts_only_claims_naming_where_the_link_goes():
+    """'no connection between X and Islamic State' answers the claim tying the strike to Islamic State, not the
+    report that X was killed (both name X)."""
+    killed = {"text": "Ali Hassan was killed with two of his sons when the drone hit his car in Mosul.",
+              "asserter": "ORG:relatives", "claim_type": "event", "about": ["PERSON:ali-hassan"],
+              "mentions": {"PERSON:ali-hassan": "Ali Hassan", "GPE:mosul": "Mosul"}}
+    linked = {"text": "The strike in Mosul destroyed a car carrying an Islamic State bomb maker, the coalition said.",
+              "asserter": "ORG:coalition", "claim_type": "accusation", "about": ["ORG:islamic-state"],
+              "mentions": {"ORG:islamic-state": "Islamic State", "GPE:mosul": "Mosul"}}
+    denial = {"text": "The inquiry into the strike in Mosul found no connection between Ali Hassan and Islamic State, "
+                      "the ministry said.", "asserter": "ORG:ministry", "claim_type": "denial", "polarity": "deny",
+              "mentions": {"GPE:mosul": "Mosul", "PERSON:ali-hassan": "Ali Hassan",
+                           "ORG:islamic-state": "Islamic State"}}
+    rels = [r for r in relate(_corpus([killed, linked, denial]), {}) if r.type == "contradicts"]
+    assert [(r.a, r.b) for r in rels] == [("d1:c0", "d2:c0")], rels

@@ -36,12 +36,15 @@ def link_all(rows: Iterable[dict[str, Any]], new_docs: set[str] | None = None) -
     """
     from counterclaim.link.entities import resolve_entities
     from counterclaim.link.relations import link_relations
+    from counterclaim.link.surnames import incident_surnames
 
     rows = [r for r in rows if not _derived(r)]
     links, entity_relations = resolve_entities(rows, new_docs=new_docs)
     canon = {link.entity: link.canonical for link in links}
     if new_docs is not None:  # the whole ledger's merges, so that incidents see the same entities
         canon = {**{r["entity"]: r["canonical"] for r in rows if r.get("kind") == "entity_link"}, **canon}
+    links, entity_relations = incident_surnames(rows, canon, links, entity_relations)
+    canon.update({link.entity: link.canonical for link in links})
     stale: set[str] = set()
     if new_docs is not None:
         first = link_relations(rows, canon, set())

@@ -84,6 +84,23 @@ def _country(eid: str) -> str:
     return str(gazetteer().get(eid, {}).get("of") or eid)
 
 
+@cache
+def _link_cues() -> re.Pattern[str]:
+    return phrase_pattern(data()["link_denial_cues"])
+
+
+def link_denied(corpus: Corpus, cl: Claim) -> str | None:
+    """The party a denied link goes to: 'no connection between Mr. X and ISIS' -> ISIS (the last entity named
+    after the cue in its clause), or None when the claim denies no link."""
+    m = _link_cues().search(cl.text)
+    if m is None:
+        return None
+    comma = cl.text.find(",", m.end())
+    lo, hi = cl.start + m.end(), cl.start + (comma if comma >= 0 else len(cl.text))
+    named = sorted((s, e) for s, t, e in corpus.mentions.get(cl.doc, ()) if lo <= s and t <= hi)
+    return named[-1][1] if named else None
+
+
 def blamed_elsewhere(corpus: Corpus, cl: Claim) -> tuple[str, str] | None:
     """(the party, the cue) when a party names another perpetrator: its own claim, or one speaking of it in the
     first person ('attacks ... organized by the terrorist organization, target our country's stance')."""
@@ -180,7 +197,8 @@ def incident_candidates(corpus: Corpus, denials: list[tuple[Claim, str]], affirm
     """Candidates within one incident (never by the denying party itself), blocked on shared entities (an
     affirmation naming what the denial names, or made by a party it names) and on harm (a denial that anyone,
     or any civilian, was hurt against the claims saying they were). A claim affirming other harm than the
-    one denied ('25 militants killed' against 'no civilian died') is no candidate."""
+    one denied ('25 militants killed' against 'no civilian died') is no candidate, nor one that does not
+    name where a denied link goes ('no connection between X and ISIS' against 'X was killed')."""
     out = []
     index: dict[str, list[Claim]] = defaultdict(list)
     for a in affirms:
@@ -189,6 +207,8 @@ def incident_candidates(corpus: Corpus, denials: list[tuple[Claim, str]], affirm
     harmed = {a.id: who for a in affirms if (who := affirmed_harm(corpus, a))}
     for d, cue in denials:
         near = {a.id: a for e in sorted(d.context) for a in index.get(e, ())}
+        if (linked := link_denied(corpus, d)) is not None:  # a denied link: only claims naming where it goes
+            near = {k: a for k, a in near.items() if linked in a.context}
         harm = _denied_harm(d)
         if harm is not None:
             hurt = {a.id: a for a in affirms if contradicts_harm(harm, harmed.get(a.id, frozenset()))}

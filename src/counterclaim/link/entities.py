@@ -9,6 +9,11 @@ held by several people is never merged: at most a ``same_entity`` relation score
 Merges apply strongest first and are refused when a cluster would mix types or incompatible names
 (Heydar vs Ilham Aliyev). The canonical id depends only on the members' own names (named before
 role-only, fuller given names, longer name, then id), never on mention counts or input order.
+
+An institution named with its country ('the Iraqi Foreign Ministry') and the bare institution
+('the Foreign Ministry') are one body when every document naming the bare one is about that
+country (:func:`document_countries`: the institutions it names with a country are that country's,
+or most of the places it names are); two institutions of different countries never merge.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from counterclaim.extract.entities.gazetteer import load_gazetteer
+from counterclaim.link.corpus import countries, gazetteer
 from counterclaim.names import given_names_fit
 from counterclaim.records import EntityLink, RelationRecord
 from counterclaim.resources import load_json
@@ -34,6 +41,7 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
 _ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|an|at|az|ud|ul)-")  # 'al-Assad' is filed under 'assad'
 _VOWELS = "aeiouy"
 PLACE_TYPES = ("GPE", "LOC")
+COUNTRY_LEAD = 2.0  # a document is about the country it names this many times as often as any other
 _INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]?\.?|[A-Z]")
 
 
@@ -124,6 +132,61 @@ class _Ent:
     surname: str = ""
     heads: set[str] = field(default_factory=set)
     role_words: set[str] = field(default_factory=set)
+    country: str | None = None  # the country named inside an institution's name ('Iraqi Foreign Ministry')
+    bare: str = ""  # the institution's normalised name without that country word ('foreign ministry')
+
+
+def country_of(key: str | None) -> str | None:
+    """The country a gazetteer entity belongs to: itself, a people's country, a place's country (None if unknown)."""
+    seen = 0
+    while key is not None and seen < 8:
+        if key in countries():
+            return key
+        row = gazetteer().get(key) or {}
+        key, seen = row.get("of") or row.get("part_of"), seen + 1
+    return None
+
+
+def institution_country(name: str) -> tuple[str | None, str]:
+    """'Iraqi Foreign Ministry', "Iraq's Foreign Ministry" -> ('GPE:iraq', 'foreign ministry'): the country an
+    institution's name opens with (a country or its people) and the rest of the name; (None, '') if none."""
+    words = unicodedata.normalize("NFKC", name).translate(_QUOTES).split()
+    if len(words) < 2:
+        return None, ""
+    entry = load_gazetteer().lookup(re.sub(r"'s$", "", words[0]))
+    country = country_of(entry.key) if entry is not None and entry.type in ("GPE", "NORP") else None
+    if country is None or (entry is not None and entry.type == "GPE" and entry.key != country):
+        return None, ""  # a city or region ('Gaza Health Ministry') is not the country's
+    return country, norm(" ".join(words[1:]))
+
+
+def document_countries(rows: list[dict[str, Any]], institutions: dict[str, str]) -> dict[str, str]:
+    """Each document's country: the one all the institutions it names with a country belong to ('the Iraqi
+    government'); without any, the one most of the countries, peoples and places it names belong to, at
+    least ``COUNTRY_LEAD`` times as many as any other (each entity once). Documents naming institutions of
+    two countries, or balancing two countries, have none.
+
+    Args:
+        rows: mention rows (only ``doc`` and ``entity`` are read).
+        institutions: the country of each institution named with one (entity id -> country id).
+    """
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    own: dict[str, set[str]] = defaultdict(set)
+    for doc, eid in sorted({(r["doc"], r["entity"]) for r in rows if r.get("kind") == "mention"}):
+        if eid in institutions:
+            own[doc].add(institutions[eid])
+        elif c := country_of(eid):
+            counts[doc][c] += 1
+    out = {}
+    for doc in sorted(set(counts) | set(own)):
+        if own[doc]:
+            if len(own[doc]) == 1:
+                out[doc] = next(iter(own[doc]))
+            continue
+        ranked = sorted(counts[doc].items(), key=lambda x: (-x[1], x[0]))
+        if len(ranked) == 1 or ranked[0][1] >= COUNTRY_LEAD * ranked[1][1]:
+            out[doc] = ranked[0][0]
+    return out
 
 
 def _build(rows: list[dict[str, Any]]) -> dict[str, _Ent]:
@@ -140,6 +203,9 @@ def _build(rows: list[dict[str, Any]]) -> dict[str, _Ent]:
         if r.get("kind") == "mention" and r.get("entity") in ents:
             ents[r["entity"]].docs.add(r["doc"])
             kinds[r["entity"]].add(r.get("mention_kind") or "name")
+    for e in ents.values():
+        if e.type == "ORG":
+            e.country, e.bare = institution_country(e.name)
     for e in ents.values():
         if e.type != "PERSON":
             continue
@@ -208,6 +274,8 @@ def _blocks(ents: dict[str, _Ent]) -> dict[tuple[str, ...], list[str]]:
                 for h in e.heads:
                     blocks[("role", h)].add(e.id)
             continue
+        if e.bare:
+            blocks[("name", e.type, e.bare)].add(e.id)
         for n in e.names:
             blocks[("name", e.type, n)].add(e.id)
             if core := _org_core(n):
@@ -244,9 +312,11 @@ class _Verdict:
 class _Scorer:
     """Scores candidate pairs with the ledger-wide indexes needed for uniqueness checks."""
 
-    def __init__(self, ents: dict[str, _Ent], blocks: dict[tuple[str, ...], list[str]]) -> None:
+    def __init__(self, ents: dict[str, _Ent], blocks: dict[tuple[str, ...], list[str]],
+                 doc_country: dict[str, str] | None = None) -> None:
         self.ents = ents
         self.blocks = blocks
+        self.doc_country = doc_country or {}
         self.doc_ents: dict[str, set[str]] = defaultdict(set)
         for e in ents.values():
             for d in e.docs:
@@ -287,6 +357,12 @@ class _Scorer:
         return self._persons(a, b)
 
     def _thing(self, a: _Ent, b: _Ent) -> _Verdict | None:
+        if a.country and b.country and a.country != b.country:
+            return None  # the Iraqi and the Iranian foreign ministries
+        if a.bare and not b.country and a.bare in b.names:
+            return self._institution(a, b)
+        if b.bare and not a.country and b.bare in a.names:
+            return self._institution(b, a)
         if same := sorted(a.names & b.names):
             return _Verdict(True, 0.95, f"alias: same normalised name {same[0]!r}")
         for x in sorted(a.names):
@@ -308,6 +384,18 @@ class _Scorer:
         stop = _words()["stop"]
         if tsr >= 85 and len(set(x.split()) - stop) == len(set(y.split()) - stop):
             return _Verdict(False, round(tsr / 250, 3), f"similar names: {x!r} ~ {y!r} (token ratio {tsr:.0f})")
+        return None
+
+    def _institution(self, qualified: _Ent, bare: _Ent) -> _Verdict | None:
+        """'Foreign Ministry' is the 'Iraqi Foreign Ministry' when every document naming it is about Iraq."""
+        about = {self.doc_country.get(d) for d in bare.docs}
+        country = (qualified.country or "").split(":", 1)[-1]
+        if about == {qualified.country}:
+            return _Verdict(True, 0.8, f"institution: {bare.name!r} in documents about {country} is "
+                                       f"{qualified.name!r}")
+        if qualified.country in about:
+            return _Verdict(False, 0.3, f"institution: {bare.name!r} may be {qualified.name!r} (some of its "
+                                        f"documents are about {country}, not all)")
         return None
 
     def holders(self, role: _Ent) -> list[_Ent]:
@@ -376,8 +464,9 @@ def _canon_key(e: _Ent) -> tuple[Any, ...]:
 
 
 def _consistent(members: list[_Ent]) -> bool:
-    """A cluster may not mix types; its named persons must all abbreviate its fullest name."""
-    if len({m.type for m in members}) > 1:
+    """A cluster may not mix types nor institutions of different countries; its named persons must all
+    abbreviate its fullest name."""
+    if len({m.type for m in members}) > 1 or len({m.country for m in members if m.country}) > 1:
         return False
     named = [m for m in members if m.type == "PERSON" and not m.role_only]
     if not named:
@@ -386,10 +475,10 @@ def _consistent(members: list[_Ent]) -> bool:
     return all(compatible(m.name, fullest.name) for m in named)
 
 
-def _score(ents: dict[str, _Ent], blocks: dict[tuple[str, ...], list[str]], active: set[str]
-           ) -> tuple[dict[tuple[str, str], _Verdict], set[str]]:
+def _score(ents: dict[str, _Ent], blocks: dict[tuple[str, ...], list[str]], active: set[str],
+           doc_country: dict[str, str] | None = None) -> tuple[dict[tuple[str, str], _Verdict], set[str]]:
     """Verdicts for candidate pairs touching ``active``, growing it along merges until closed."""
-    scorer = _Scorer(ents, blocks)
+    scorer = _Scorer(ents, blocks, doc_country)
     by_ent: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for key, ids in blocks.items():
         for i in ids:
@@ -448,14 +537,16 @@ def resolve_entities(rows: list[dict[str, Any]], new_docs: set[str] | None = Non
         Links sorted by entity id (no chains: every canonical is itself unmerged), and relations
         (score < 0.5) between different clusters, sorted.
     """
-    ents = _build(list(rows))
+    rows = list(rows)
+    ents = _build(rows)
     blocks = _blocks(ents)
     if new_docs is None:
         active = set(ents)
     else:
         touched = {e.id for e in ents.values() if e.docs & new_docs}
         active = touched | {j for k, ids in blocks.items() if touched.intersection(ids) for j in ids}
-    verdicts, active = _score(ents, blocks, active)
+    countries_of = document_countries(rows, {e.id: e.country for e in ents.values() if e.country})
+    verdicts, active = _score(ents, blocks, active, countries_of)
     groups, evidence = _clusters(ents, verdicts, active)
     canon: dict[str, str] = {}
     links: list[EntityLink] = []

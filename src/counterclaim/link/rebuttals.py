@@ -120,6 +120,12 @@ def author_of(corpus: Corpus, cl: Claim, parties: set[str], named: set[str] = fr
     return best if rank(best)[0] >= 1.0 else None
 
 
+def written(corpus: Corpus, cl: Claim, eid: str) -> str:
+    """How the claim's document names an entity: its mention in the claim, else its first one ('' if none)."""
+    spots = sorted((s not in range(cl.start, cl.end), s, t) for s, t, e in corpus.mentions.get(cl.doc, ()) if e == eid)
+    return corpus.docs[cl.doc].get("text", "")[spots[0][1]:spots[0][2]] if spots else ""
+
+
 def _year(corpus: Corpus, cl: Claim, m: re.Match[str]) -> str | None:
     before = cl.text[max(0, m.start() - 12):m.start()]
     if y := re.search(r"\b((?:19|20)\d\d)\s*$", before):
@@ -185,8 +191,10 @@ def rebuttal_candidates(corpus: Corpus, assign: dict[str, str], parties: dict[st
             work = Work("WORK:" + slug(f"{author.split(':', 1)[-1]} {noun} {_year(corpus, cl, m) or ''}"), name, author)
         b = target or work.id  # type: ignore[union-attr]
         what = f"the {corpus.docs[target].get('doc_type')} {target} by the author" if target else "a work outside the ledger"
+        surface = written(corpus, cl, author)
+        named = corpus.name(author) + (f", written {surface!r}" if surface and surface != corpus.name(author) else "")
         why = (f"rebuts: {cl.id} answers {what}: work=\"{work.name if work else noun}\"; author={author} "
-               f"({corpus.name(author)}), not the rebutting party {', '.join(sorted(_rebutting(corpus, cl))) or '?'}; "
+               f"({named}), not the rebutting party {', '.join(sorted(_rebutting(corpus, cl))) or '?'}; "
                f"work noun '{noun}'" + (f"; dismissal cue {', '.join(repr(d) for d in dismiss[:3])}" if dismiss else ""))
         out.append(((cl.doc, author), (round(min(score, 1.0), 3), b, why, work), cl.id))
     return out

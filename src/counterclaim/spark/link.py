@@ -12,7 +12,8 @@ give the same result (the ledger ``counterclaim ingest`` writes):
    no texts) and runs :func:`~counterclaim.link.entities.resolve_entities`.
 3. **Incidents.** Each document's anchors (places, dates, event words of its sentences) are
    computed on its executor; the driver clusters the anchors (one small record per
-   document, blocked on place keys) into incidents.
+   document, blocked on place keys) into incidents, and joins each bare surname to its
+   incident's only full name (:func:`~counterclaim.link.surnames.join_surnames`).
 4. **Copies.** Claims and figures repeated word for word are grouped by a window on their
    duplicate keys; each copy points to its representative.
 5. **Blocks.** Every document joins the shards of the blocks its items fall in: its incidents
@@ -255,6 +256,7 @@ def spark_link(docs: DataFrame) -> LinkResult:
     from counterclaim.link.corpus import Corpus
     from counterclaim.link.entities import resolve_entities
     from counterclaim.link.incidents import cluster_incidents
+    from counterclaim.link.surnames import join_surnames, main_incidents
 
     spark = docs.sparkSession
     sc = spark.sparkContext
@@ -278,6 +280,12 @@ def spark_link(docs: DataFrame) -> LinkResult:
                    for a in pickle.loads(r["payload"])]  # in document order, as build_incidents makes them
         incidents, owner = cluster_incidents(names, anchors)
         owners = sc.broadcast(owner)
+        # a bare surname joins its incident's only full name (persons never move anchors or keys)
+        links, entity_relations = join_surnames(entity_rows + mentions, canon, links, entity_relations,
+                                                main_incidents(owner))
+        if (final := {link.entity: link.canonical for link in links}) != canon:
+            canon = final
+            shared = sc.broadcast((entity_rows, canon))
 
         # 3. copies: a window over each duplicate key, the earliest published (then smallest id) represents
         copies = _copies(keys.where("kind in ('claim', 'figure')")).persist()
