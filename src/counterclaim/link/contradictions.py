@@ -97,8 +97,8 @@ def link_denied(corpus: Corpus, cl: Claim) -> str | None:
         return None
     comma = cl.text.find(",", m.end())
     lo, hi = cl.start + m.end(), cl.start + (comma if comma >= 0 else len(cl.text))
-    named = sorted((s, e) for s, t, e in corpus.mentions.get(cl.doc, ()) if lo <= s and t <= hi)
-    return named[-1][1] if named else None
+    named = [e for _s, t, e in corpus.mentions_from(cl.doc, lo, hi) if t <= hi]
+    return named[-1] if named else None
 
 
 def blamed_elsewhere(corpus: Corpus, cl: Claim) -> tuple[str, str] | None:

@@ -122,8 +122,9 @@ def author_of(corpus: Corpus, cl: Claim, parties: set[str], named: set[str] = fr
 
 def written(corpus: Corpus, cl: Claim, eid: str) -> str:
     """How the claim's document names an entity: its mention in the claim, else its first one ('' if none)."""
-    spots = sorted((s not in range(cl.start, cl.end), s, t) for s, t, e in corpus.mentions.get(cl.doc, ()) if e == eid)
-    return corpus.docs[cl.doc].get("text", "")[spots[0][1]:spots[0][2]] if spots else ""
+    spots = [(s, t) for s, t, e in corpus.mentions_from(cl.doc, cl.start, cl.end) if e == eid] or sorted(
+        (s, t) for s, t, e in corpus.mentions.get(cl.doc, ()) if e == eid)
+    return corpus.docs[cl.doc].get("text", "")[spots[0][0]:spots[0][1]] if spots else ""
 
 
 def _year(corpus: Corpus, cl: Claim, m: re.Match[str]) -> str | None:
