@@ -10,7 +10,7 @@ distinct sentence: the growth measured is that of blocking, pairing and scoring;
 itself is linear in distinct sentences (its rate is printed). The ingested size also runs the
 full ``api.link`` rebuild with its reads and writes.
 
-    python bench/bench_link.py [--n 500] [--sizes 100,1000,10000]
+    python bench/bench_link.py [--n 500] [--sizes 100,1000,10000,50000]
 
 Results: a table on stdout and bench/out/bench_link.json.
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -105,26 +106,29 @@ def main(argv: list[str] | None = None) -> int:
         encode(texts)
         print(f"encoding: {len(set(texts))} distinct claims in {time.perf_counter() - t0:.1f} s", file=sys.stderr,
               flush=True)
-        sizes = []
-        for size in (int(x) for x in args.sizes.split(",")):
+        def ledger_of(size: int) -> list[dict[str, Any]]:
+            """The rows of ``size`` documents: a subset of the ingested ones, or copies of them."""
             if size <= len(doc_ids):
-                sizes.append((size, _subset(rows, set(doc_ids[:size]))))
-            else:
-                copies = -(-size // len(doc_ids))
-                rep = _replicate(rows, copies)
-                keep = {r["id"] for r in rep if r["kind"] == "document"}
-                keep = set(sorted(keep)[:size])
-                sizes.append((size, _subset(rep, keep)))
-        for n_docs, subset in sizes:
+                return _subset(rows, set(doc_ids[:size]))
+            rep = _replicate(rows, -(-size // len(doc_ids)))
+            keep = set(sorted(r["id"] for r in rep if r["kind"] == "document")[:size])
+            return _subset(rep, keep)
+
+        sizes = [int(x) for x in args.sizes.split(",")]
+        for n_docs in sizes:
+            subset = ledger_of(n_docs)  # one size in memory at a time: 50,000 copies are millions of rows
             t0 = time.perf_counter()
             links, relations = link_rows(subset)
             secs = time.perf_counter() - t0
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
             entry = {"docs": n_docs, "rows": len(subset), "link_rows_s": round(secs, 2), "merges": len(links),
+                     "peak_rss_mib_so_far": peak,
                      "relations": len(relations), "relations_per_doc": round(len(relations) / n_docs, 2),
                      "per_type": dict(sorted(Counter(r.type for r in relations).items()))}
             results.append(entry)
             print(f"{n_docs:>6} docs  {len(subset):>8} rows  link_rows {secs:7.2f} s  merges {len(links):>5}  "
-                  f"relations {len(relations):>6} ({len(relations) / n_docs:.2f}/doc)", flush=True)
+                  f"relations {len(relations):>6} ({len(relations) / n_docs:.2f}/doc)  peak RSS {peak:,} MiB", flush=True)
+            del subset, links, relations
         t0 = time.perf_counter()
         link(ledger)
         api_s = time.perf_counter() - t0
