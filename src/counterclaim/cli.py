@@ -285,7 +285,8 @@ def spark_ingest(
     max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help="Refuse single files larger than this.")
                       ] = 10.0,
     out: Annotated[str | None, typer.Option("--out", "-o", help="Also write the ledger as Parquet here (the "
-                                            "contract's lines by kind, as `export --format parquet`).")] = None,
+                                            "contract's lines by kind, as `export --format parquet`), from the "
+                                            "executors; the folder must not exist yet.")] = None,
 ) -> None:
     """Ingest with Apache Spark: the analysis runs on the executors, the ledger is the same as `ingest` gives.
 
@@ -306,12 +307,13 @@ def spark_ingest(
     try:
         with err.status("analysing with Spark…"):
             report = run_job(spark, ledger, inputs, partitions=partitions, max_bytes=int(max_mb * 1024 * 1024))
+        if out is not None:
+            from counterclaim.spark.export import export_on_spark
+
+            with err.status("writing the Parquet ledger…"):
+                err.print(f"{export_on_spark(spark, ledger, out)} line(s) written to {out}")
     finally:
         spark.stop()
-    if out is not None:
-        from counterclaim.export.parquet import export_parquet
-
-        err.print(f"{export_parquet(ledger, out)} line(s) written to {out}")
     for failure in report.failed:
         say_error(failure)
     err.print(f"added {len(report.added)}, skipped {len(report.skipped)} (duplicate), failed {len(report.failed)}")

@@ -8,10 +8,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from counterclaim.errors import LedgerError
 from counterclaim.ingest.document import Document
-from counterclaim.ledger.models import Base, DocumentRow, MentionRow
+from counterclaim.ledger.models import Base, DocumentRow, EntityRow, MentionRow
 from counterclaim.ledger.store import Ledger, database_url
 from counterclaim.records import Analysis, EntityRecord, MentionRecord
 
@@ -148,6 +149,42 @@ def test_long_metadata_and_aliases_fit_every_backend(tmp_path):
         assert _core_counts(ledger) == {"documents": 2, "entities": 1, "mentions": 2}
         row = ledger.documents()[0]
         assert len(row.outlet) == 200 and row.outlet.endswith("…")
+
+
+def test_a_batch_skips_texts_already_held_and_keeps_the_fullest_entity_name(tmp_path):
+    """Spark's executors store documents in batches (one transaction each): a text the ledger or the batch already
+    holds is skipped, and an entity gets its fullest name whichever document came first."""
+    other = "Sabina Aliyeva, the Ombudsman, wrote to the UN.\n"
+    at = other.index("UN")
+    short = Analysis(entities=[EntityRecord("ORG:united-nations", "UN", "ORG")],
+                     mentions=[MentionRecord(at, at + 2, "UN", "ORG:united-nations")])
+    for url in _ledger_urls(tmp_path):
+        ledger = Ledger(url)
+        with ledger.engine.begin() as conn:
+            for table in ("mentions", "entity_aliases", "documents", "entities"):
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+        assert ledger.add_documents([(Document(text=other, path="b.txt"), short, "x")]) == [True]
+        batch = [(Document(text=TEXT, path="a.txt"), _analysis(), "x"),
+                 (Document(text=other, path="b2.txt"), short, "x"),
+                 (Document(text=TEXT, path="a2.txt"), _analysis(), "x")]
+        assert ledger.add_documents(batch) == [True, False, False]
+        assert _core_counts(ledger) == {"documents": 2, "entities": 2, "mentions": 3}
+        with ledger.session() as s:
+            assert s.scalar(select(EntityRow.name).where(EntityRow.id == "ORG:united-nations")) == "United Nations"
+
+
+def test_a_batch_the_database_keeps_refusing_is_stored_one_document_per_transaction(tmp_path, monkeypatch):
+    ledger = Ledger(str(tmp_path / "l.db"))
+
+    def refuse(_batch):  # type: ignore[no-untyped-def]
+        raise OperationalError("INSERT INTO documents", {}, Exception("deadlock detected"))
+
+    monkeypatch.setattr(ledger, "_add_documents", refuse)
+    batch = [(Document(text=TEXT, path="a.txt"), _analysis(), None),
+             (Document(text=TEXT, path="a2.txt"), _analysis(), None),
+             (Document(text=TEXT + "Again.\n", path="b.txt"), _analysis(), None)]
+    assert ledger.add_documents(batch) == [True, False, True]
+    assert _core_counts(ledger) == {"documents": 2, "entities": 2, "mentions": 4}
 
 
 def test_figures_attributions_and_claims_are_stored_and_replaced_whole(tmp_path):

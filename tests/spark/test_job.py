@@ -56,12 +56,69 @@ def test_seeds_give_the_same_ledger_as_ingest(seeds):
     assert any(json.loads(line).get("incident_type") for line in remote if '"kind": "entity"' in line)
 
 
-def test_the_parquet_output_reads_back_as_the_jsonl_export_of_ingest(seeds, tmp_path):
-    from counterclaim.export.parquet import export_parquet, read_lines
+def test_the_parquet_output_written_by_the_executors_reads_back_as_the_jsonl_export_of_ingest(spark, seeds,
+                                                                                             tmp_path):
+    from counterclaim.errors import ExportError
+    from counterclaim.export.parquet import read_lines
+    from counterclaim.spark.export import export_on_spark
 
     (_i, local), _s, on_spark = seeds
     folder = str(tmp_path / "ledger.parquet")
-    assert export_parquet(on_spark, folder) == len(local)
+    assert export_on_spark(spark, on_spark, folder, parts=1) == len(local)
+    assert read_lines(folder) == local
+    with pytest.raises(ExportError) as refused:  # never over an existing folder
+        export_on_spark(spark, on_spark, folder)
+    assert refused.value.code == "E403"
+
+
+def test_the_parquet_output_leaves_out_what_analysts_rejected_as_the_export_does(spark, seeds, tmp_path):
+    """A rejected claim goes, and so do the relations to it, though the executors read the claims and the
+    relations in different tasks; the ledger is cut into document ranges."""
+    from counterclaim.corrections import correct
+    from counterclaim.export.parquet import read_lines
+    from counterclaim.spark.export import export_on_spark
+    from tests.conftest import copy_ledger
+
+    (_i, local), _s, on_spark = seeds
+    rows = [json.loads(line) for line in local]
+    claims = {r["id"] for r in rows if r["kind"] == "claim"}
+    related = next(r["a"] for r in rows if r["kind"] == "relation" and r["a"] in claims)
+    reviewed = open_ledger(copy_ledger(on_spark, tmp_path / "reviewed.db"))
+    correct(reviewed, "claim", related, "reject", author="analyst")
+    lines = _export(reviewed)
+    kept = [json.loads(line) for line in lines[1:]]
+    assert not [r for r in kept if r.get("id") == related or related in (r.get("a"), r.get("b"))]
+    folder = str(tmp_path / "reviewed.parquet")
+    assert export_on_spark(spark, reviewed, folder, parts=2) == len(lines)
+    assert read_lines(folder) == lines
+
+
+@pytest.mark.postgres
+def test_a_postgresql_ledger_is_written_by_the_executors(spark, seeds, fresh_pg_url, tmp_path):
+    """The executors store the documents in batches; the driver gets status rows (a copy, a bad line) only."""
+    from counterclaim.export.parquet import read_lines
+    from counterclaim.spark import job
+    from counterclaim.spark.export import export_on_spark
+
+    (_i, local), _s, _ledger = seeds
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shutil.copy(SEEDS / "002_da9fcd9cbe0b9238.txt", extra / "copy_of_002.txt")
+    (extra / "feed.jsonl").write_text(json.dumps({"title": "no text"}) + "\n", encoding="utf-8")
+    ledger = open_ledger(fresh_pg_url)
+
+    def on_the_driver(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise AssertionError("a PostgreSQL ledger is written by the executors, not by the driver")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(job, "store_document", on_the_driver)
+        report = job.spark_ingest(spark, ledger, [str(SEEDS), str(extra)], partitions=3)
+    assert len(report.added) == 5
+    assert report.skipped == [str(extra / "copy_of_002.txt")]
+    assert [e.code for e in report.failed] == ["E107"] and "feed.jsonl:1" in str(report.failed[0])
+    assert _export(ledger) == local
+    folder = str(tmp_path / "ledger.parquet")
+    assert export_on_spark(spark, ledger, folder, parts=1) == len(local)
     assert read_lines(folder) == local
 
 

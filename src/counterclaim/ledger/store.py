@@ -8,7 +8,7 @@ transaction with all its analysis: a crash leaves it wholly in or wholly out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -233,29 +233,57 @@ class Ledger:
         with self.write_session() as s:
             if s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == doc.sha256)):
                 return False
-            row = DocumentRow(
-                id=doc.id,
-                sha256=doc.sha256,
-                path=doc.path,
-                text=doc.text,
-                title=doc.title,
-                published=_fit(doc.published, 32),
-                dateline=_fit(doc.dateline, 200),
-                outlet=_fit(doc.outlet, 200),
-                url=doc.url,
-                doc_type=doc.doc_type or "other",
-                language=_fit(doc.language, 16),
-                analyzed=False,
-                linked=False,
-                meta=doc.meta,
-                why=dict(doc.why),
-                ingested_at=datetime.now(UTC).replace(tzinfo=None),
-            )
+            row = _document_row(doc)
             s.add(row)
             s.flush()
             if analysis is not None:
                 self._write_analysis(s, row, analysis, analyzer)
         return True
+
+    def add_documents(self, batch: Sequence[tuple[Document, Analysis | None, str | None]]
+                      ) -> list[bool | LedgerError]:
+        """Store a batch of documents (with their analyses and analyzer names) in one transaction.
+
+        What :meth:`add_document` returns for each: False for a text the ledger (or the batch)
+        already holds. The batch's entities are upserted first, all together in sorted order, so
+        concurrent batches never wait on each other in a cycle. A batch the database keeps refusing
+        is stored one document per transaction instead, so a refused document fails alone (its
+        LedgerError, E204, in the list) and the others are stored.
+        """
+        for _attempt in range(3):
+            try:
+                return list(self._add_documents(batch))
+            except (IntegrityError, OperationalError):  # a concurrent writer or a deadlock: again
+                continue
+            except SQLAlchemyError:
+                break
+        out: list[bool | LedgerError] = []
+        for doc, analysis, analyzer in batch:
+            try:
+                out.append(self.add_document(doc, analysis, analyzer=analyzer))
+            except LedgerError as exc:
+                out.append(exc)
+        return out
+
+    def _add_documents(self, batch: Sequence[tuple[Document, Analysis | None, str | None]]) -> list[bool]:
+        with self.write_session() as s:
+            shas = sorted({doc.sha256 for doc, _a, _n in batch})
+            seen = {sha for i in range(0, len(shas), 500)
+                    for sha in s.scalars(select(DocumentRow.sha256).where(DocumentRow.sha256.in_(shas[i:i + 500])))}
+            added = []
+            for doc, _a, _n in batch:
+                added.append(doc.sha256 not in seen)
+                seen.add(doc.sha256)
+            new = [item for item, fresh in zip(batch, added, strict=True) if fresh]
+            self._upsert_entities(s, [e for _d, analysis, _n in new if analysis for e in analysis.entities])
+            s.flush()
+            for doc, analysis, analyzer in new:
+                row = _document_row(doc)
+                s.add(row)
+                s.flush()
+                if analysis is not None:
+                    self._write_analysis(s, row, analysis, analyzer, entities=False)
+        return added
 
     def replace_analysis(self, doc_id: str, analysis: Analysis, *, analyzer: str | None = None) -> None:
         """Replace one document's analysis (mentions, asserter) in one transaction; it is then unlinked."""
@@ -267,9 +295,11 @@ class Ledger:
                 s.execute(table.__table__.delete().where(table.doc_id == doc_id))
             self._write_analysis(s, row, analysis, analyzer)
 
-    def _write_analysis(self, s: Session, row: DocumentRow, analysis: Analysis, analyzer: str | None) -> None:
-        self._upsert_entities(s, analysis)
-        s.flush()
+    def _write_analysis(self, s: Session, row: DocumentRow, analysis: Analysis, analyzer: str | None, *,
+                        entities: bool = True) -> None:
+        if entities:  # (a batch upserts its documents' entities together first)
+            self._upsert_entities(s, analysis.entities)
+            s.flush()
         for n, m in enumerate(sorted(analysis.mentions, key=lambda m: (m.start, m.end, m.entity))):
             s.add(
                 MentionRow(
@@ -320,14 +350,14 @@ class Ledger:
                                score=t.score, why=t.why, speaker_id=ent(t.speaker), rule=t.rule))
 
     @staticmethod
-    def _upsert_entities(s: Session, analysis: Analysis) -> None:
-        """Add the document's entities and any aliases/roles the ledger lacks.
+    def _upsert_entities(s: Session, entities: Sequence[EntityRecord]) -> None:
+        """Add the documents' entities and any aliases/roles the ledger lacks.
 
         Conflict-safe (``INSERT … ON CONFLICT DO NOTHING``, rows in sorted order so two writers
         never wait on each other in a cycle): another transaction may add the same entity at once.
         """
         wanted: dict[str, EntityRecord] = {}
-        for ent in analysis.entities:
+        for ent in entities:
             best = wanted.get(ent.id)
             if best is None or _name_order(ent.name) < _name_order(best.name):
                 wanted[ent.id] = ent
@@ -343,8 +373,8 @@ class Ledger:
             for key, name in sorted(s.execute(select(EntityRow.id, EntityRow.name).where(EntityRow.id.in_(chunk)))):
                 if _name_order(wanted[key].name) < _name_order(name):
                     s.execute(EntityRow.__table__.update().where(EntityRow.id == key).values(name=wanted[key].name))
-        aliases = sorted({(ent.id, a[:500], "name") for ent in analysis.entities for a in (ent.name, *ent.aliases)}
-                         | {(ent.id, r[:500], "role") for ent in analysis.entities for r in ent.roles})
+        aliases = sorted({(ent.id, a[:500], "name") for ent in entities for a in (ent.name, *ent.aliases)}
+                         | {(ent.id, r[:500], "role") for ent in entities for r in ent.roles})
         for i in range(0, len(aliases), 500):
             s.execute(insert(AliasRow.__table__), [
                 {"entity_id": k, "alias": a, "kind": kind} for k, a, kind in aliases[i:i + 500]])
@@ -416,7 +446,7 @@ class Ledger:
                     s.execute(EntityRow.__table__.delete().where(EntityRow.id.in_(stale[i:i + 500])))
                 s.flush()
             if new_entities:
-                self._upsert_entities(s, Analysis(entities=list(new_entities)))
+                self._upsert_entities(s, list(new_entities))
                 s.flush()
             for key, attrs in sorted((derived or {}).items()):
                 row = s.get(EntityRow, key)
@@ -558,6 +588,15 @@ def _insert_ignoring_conflicts(s: Session) -> Any:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return lambda table: sqlite_insert(table).on_conflict_do_nothing()
+
+
+def _document_row(doc: Document) -> DocumentRow:
+    return DocumentRow(
+        id=doc.id, sha256=doc.sha256, path=doc.path, text=doc.text, title=doc.title,
+        published=_fit(doc.published, 32), dateline=_fit(doc.dateline, 200), outlet=_fit(doc.outlet, 200),
+        url=doc.url, doc_type=doc.doc_type or "other", language=_fit(doc.language, 16), analyzed=False,
+        linked=False, meta=doc.meta, why=dict(doc.why), ingested_at=datetime.now(UTC).replace(tzinfo=None),
+    )
 
 
 def _fit(value: str | None, size: int) -> str | None:

@@ -12,14 +12,22 @@
    and the spaCy pipeline, loaded once per Python worker (Spark reuses its workers, so each
    executor core keeps one pipeline for the whole job).
    Each analysed document also gets its contract rows, for the linking.
-4. **Write.** The driver streams the analysed partitions in key order (``toLocalIterator``:
-   one partition in memory at a time, never a collect) into the ledger, one transaction per
-   document.
+   The analysed partitions are cached on the executors (the driver gets their count).
+4. **Write** (:mod:`counterclaim.spark.write`). A database server (PostgreSQL) is written by
+   the executors, each partition in batches of documents, one transaction per batch; the
+   driver reads back one status row per document (id, path, outcome). A SQLite ledger is a
+   file on the driver: the driver streams the analysed partitions in key order into it
+   (``toLocalIterator``: one partition in memory at a time), one transaction per document.
 5. **Link.** Into an empty ledger, the documents are linked on Spark
    (:mod:`counterclaim.spark.link`: the library's stages run per block, the blocks met by
    joins on the linker's keys); into a ledger that already holds documents, the library links
    the new ones as ``ingest`` does. Either way the ledger is the same as ``counterclaim
    ingest`` of the same inputs gives.
+6. **Parquet** (``--out``, :mod:`counterclaim.spark.export`): the executors read the ledger
+   in slices and Spark's DataFrame writer writes the contract's dataset.
+
+Nothing collects the corpus on the driver. What reaches it: counts, the status rows, and
+the small per-entity and per-document records the linking lists (:mod:`counterclaim.spark.link`).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from counterclaim.api import IngestReport, link, store_document
 from counterclaim.errors import CounterclaimError, IngestError, LedgerError, UsageError
 from counterclaim.ingest.readers import DEFAULT_MAX_BYTES
 from counterclaim.ledger.store import Ledger
+from counterclaim.spark.write import ADDED, SKIPPED, error_of, write_on_executors, writes_on_executors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -193,11 +202,15 @@ def spark_ingest(spark: SparkSession, ledger: Ledger, inputs: Sequence[str], *, 
 
     Args:
         spark: the session (``local[N]`` or a cluster).
-        ledger: the ledger the driver writes, one transaction per document.
+        ledger: the ledger: a database server is written by the executors (batches of documents,
+            one transaction each), a SQLite file by the driver (one transaction per document).
         inputs: files, folders or URIs Spark can read (``hdfs://``, ``s3a://``...); ``*.parquet`` for records.
         partitions: analysis tasks (default: 4 per core of the cluster).
         batch_size: documents parsed together by spaCy on an executor.
         on_document: called with each document's path once it is stored (or skipped or failed).
+
+    What reaches the driver: the count of analysed documents, one status row per document
+    (id, path, outcome; the error of a failed one), and what :func:`_link_on_spark` lists.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
@@ -209,44 +222,68 @@ def spark_ingest(spark: SparkSession, ledger: Ledger, inputs: Sequence[str], *, 
     first = F.row_number().over(Window.partitionBy("sha256").orderBy("order"))
     ranked = docs.withColumn("copy", F.when(F.col("sha256").isNull(), F.lit(1)).otherwise(first))
     ranked = ranked.persist()
-    analysed, on_spark = None, False
+    cached = [ranked]
+    added: DataFrame | None = None
+    on_spark = False
     try:
-        for row in ranked.where("copy > 1").select("path").toLocalIterator():
+        ranked.count()  # every input read at once; the count reaches the driver
+        for row in ranked.where("copy > 1").select("path").toLocalIterator():  # a status row per copy: its path
             report.skipped.append(row["path"])
         n = partitions or 4 * spark.sparkContext.defaultParallelism
         kept = ranked.where("copy = 1").drop("copy", "sha256", "path")
         analysed = (kept.repartitionByRange(n, "order").sortWithinPartitions("order")
                     .mapInPandas(functools.partial(_analyse, batch_size=batch_size), ANALYSED_SCHEMA)).persist()
-        for row in analysed.select("order", "item", "result", "analyzer").toLocalIterator(prefetchPartitions=True):
-            shown = _store(ledger, row, report)
-            if on_document:
-                on_document(shown)
+        cached.append(analysed)
+        analysed.count()  # every analysis task at once (toLocalIterator alone would run them one by one)
+        if writes_on_executors(ledger):
+            status = write_on_executors(ledger, analysed, fresh=fresh)
+            cached.append(status)
+            for row in status.toLocalIterator():
+                _tally(row, report)
+                if on_document:
+                    on_document(row["path"] or "")
+            added = status.where(F.col("outcome") == ADDED).select("doc")
+        else:  # a SQLite file: the driver writes, one partition in memory at a time
+            for row in analysed.select("order", "item", "result", "analyzer").toLocalIterator(prefetchPartitions=True):
+                shown = _store(ledger, row, report)
+                if on_document:
+                    on_document(shown)
         if link_after and fresh and report.added:
-            _link_on_spark(ledger, analysed, report)
+            _link_on_spark(ledger, analysed, report, added)
             on_spark = True
     finally:
-        ranked.unpersist()
-        if analysed is not None:
-            analysed.unpersist()
+        for frame in cached:
+            frame.unpersist()
     if link_after and not on_spark:  # into a ledger that had documents: the library links, as ingest does
         link(ledger, new_docs=report.added)
     return report
 
 
-def _link_on_spark(ledger: Ledger, analysed: DataFrame, report: IngestReport) -> None:
+def _link_on_spark(ledger: Ledger, analysed: DataFrame, report: IngestReport, added: DataFrame | None) -> None:
     """Link the documents stored from ``analysed`` on Spark and write the links as ``ingest`` would."""
     from counterclaim.api import _derived_entities
     from counterclaim.spark.link import document_rows, spark_link
 
     docs = document_rows(analysed)
     if any(isinstance(f, LedgerError) for f in report.failed):  # a document the ledger refused
-        added = analysed.sparkSession.createDataFrame([(d,) for d in report.added], "doc string")
+        if added is None:
+            added = analysed.sparkSession.createDataFrame([(d,) for d in report.added], "doc string")
         docs = docs.join(added, "doc")
     with ledger.link_lock():
         found = spark_link(docs)
         entities, derived = _derived_entities(found)
         ledger.write_links(found.links, found.relations, replace=True, new_entities=entities, derived=derived,
                            linked=set(report.added))
+
+
+def _tally(row: Any, report: IngestReport) -> None:
+    """Count one status row of the executors' writes into ``report``."""
+    if row["outcome"] == ADDED:
+        report.added.append(row["doc"])
+    elif row["outcome"] == SKIPPED:
+        report.skipped.append(row["path"])
+    else:
+        report.failed.append(error_of(row))
 
 
 def _store(ledger: Ledger, row: Any, report: IngestReport) -> str:
@@ -284,9 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = spark_ingest(spark, ledger, args.inputs, partitions=args.partitions,
                           max_bytes=int(args.max_mb * 1024 * 1024))
     if args.out:
-        from counterclaim.export.parquet import export_parquet
+        from counterclaim.spark.export import export_on_spark
 
-        print(f"{export_parquet(ledger, args.out)} lines written to {args.out}")
+        print(f"{export_on_spark(spark, ledger, args.out)} lines written to {args.out}")
     for failure in report.failed:
         print(f"error {failure}")
     print(f"added {len(report.added)}, skipped {len(report.skipped)}, failed {len(report.failed)}")

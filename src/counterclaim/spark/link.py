@@ -263,7 +263,8 @@ def spark_link(docs: DataFrame) -> LinkResult:
     docs = docs.persist()
     cached = [docs]
     try:
-        # 1. entities: merged per id; the driver gets them and who mentions them in which document
+        # 1. entities: merged per id. Reaches the driver: one row per entity, one (entity, document, mention kind)
+        #    record per mention pair and the document ids, which entity resolution reads (no text)
         entity_rows = _merged_entities(docs)
         mentions = [{"kind": "mention", "entity": r["entity"], "doc": r["doc"], "mention_kind": r["mention_kind"]}
                     for r in _mentions(docs).toLocalIterator()]
@@ -273,7 +274,8 @@ def spark_link(docs: DataFrame) -> LinkResult:
         shared = sc.broadcast((entity_rows, canon))
         names = Corpus(entity_rows, canon)
 
-        # 2. anchors and duplicate keys per document; incidents clustered on the driver
+        # 2. anchors and duplicate keys per document. Reaches the driver: each document's anchors (place, date and
+        #    event keys of its sentences), which incident clustering reads
         keys = docs.mapInPandas(functools.partial(_keys, shared=shared), KEYS_SCHEMA).persist()
         cached.append(keys)
         anchors = [a for r in keys.where("kind = 'anchors'").select("doc", "payload").orderBy("doc").toLocalIterator()
@@ -307,9 +309,12 @@ def spark_link(docs: DataFrame) -> LinkResult:
                    .unionByName(charged.select("shard", F.col("ad").alias("doc"))).distinct())
         assigned = blocks.where("kind = 'assign'").select("doc", F.col("payload").alias("assign"))
         shards = (members.join(docs.select("doc", "rows"), "doc").join(assigned, "doc")
-                  .groupBy("shard").applyInPandas(functools.partial(_shard, shared=shared), SHARD_SCHEMA))
+                  .groupBy("shard").applyInPandas(functools.partial(_shard, shared=shared), SHARD_SCHEMA)).persist()
+        cached.append(shards)
+        shards.count()  # every shard at once (toLocalIterator alone would run its partitions one by one)
 
-        # 5. the driver gathers what the shards found (relations, scored candidates, incident members)
+        # 5. Reaches the driver: what the shards found (relations, scored candidates, incident members) and the
+        #    copies' representatives, which it reduces as the library does and writes in one transaction
         found: dict[str, list[Any]] = defaultdict(list)
         for r in shards.toLocalIterator():
             found[r["kind"]].append(pickle.loads(r["payload"]))
