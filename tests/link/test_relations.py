@@ -390,3 +390,34 @@ def test_a_denied_link_contradicts_only_claims_naming_where_the_link_goes():
                            "ORG:islamic-state": "Islamic State"}}
     rels = [r for r in relate(_corpus([killed, linked, denial]), {}) if r.type == "contradicts"]
     assert [(r.a, r.b) for r in rels] == [("d1:c0", "d2:c0")], rels
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The authorities repeatedly denied requests by the inspectors to access the site.", True),
+    ("Israel denied entry to the UN special rapporteur.", True),
+    ("The court rejected the appeal of the two journalists.", True),
+    ("The ministry denied that its troops had entered the village.", False),
+    ("The army denied access to the village and called the report fabricated.", False),
+])
+def test_a_refusal_is_no_denial(text, expected):
+    from counterclaim.link.denials import refusal
+
+    assert refusal(text) is expected
+
+
+@pytest.mark.parametrize("affirm, expected", [
+    # the claim names the party denying its part: a contradiction
+    ({"text": "Militia fighters of the Wagner group shelled the market in Kramatorsk, the governor said.",
+      "asserter": "ORG:governor", "claim_type": "accusation", "about": ["ORG:wagner-group"],
+      "mentions": {"ORG:wagner-group": "Wagner group", "GPE:kramatorsk": "Kramatorsk"}}, True),
+    # a condemnation naming no perpetrator is not contradicted by the denial of a part in it
+    ({"text": "The UN mission condemned the shelling of the market in Kramatorsk that killed 12 civilians.",
+      "asserter": "ORG:un-mission", "claim_type": "figure",
+      "mentions": {"GPE:kramatorsk": "Kramatorsk"}}, False),
+])
+def test_a_party_denying_its_part_contradicts_only_claims_naming_it(affirm, expected):
+    denial = {"text": "The Wagner group denied any responsibility for the shelling of the market in Kramatorsk.",
+              "asserter": "ORG:wagner-group", "claim_type": "denial", "polarity": "deny",
+              "mentions": {"ORG:wagner-group": "Wagner group", "GPE:kramatorsk": "Kramatorsk"}}
+    rels = [r for r in relate(_corpus([affirm, denial]), {}) if r.type == "contradicts"]
+    assert bool(rels) is expected, rels

@@ -26,6 +26,7 @@ from counterclaim.link.corpus import Claim, Corpus, cosines, countries, data, ga
 from counterclaim.link.denials import (
     REJECTED,
     HarmDenial,
+    agency_denial,
     counted_after,
     contradicts_harm,
     denial_cue,
@@ -34,6 +35,7 @@ from counterclaim.link.denials import (
     harm_denial,
     intent_affirmed,
     intent_denial,
+    refusal,
     same_group,
 )
 from counterclaim.link.rebuttals import rejecters
@@ -140,7 +142,7 @@ def sides(corpus: Corpus, assign: dict[str, str], reps: dict[str, str]
     by_inc: dict[str, tuple[list[tuple[Claim, str]], list[Claim]]] = defaultdict(lambda: ([], []))
     for cl in corpus.claims.values():
         inc = assign.get(cl.id)
-        if inc is None or cl.id in reps:
+        if inc is None or cl.id in reps or refusal(cl.text):  # 'denied requests to access the village'
             continue
         cue = denial_cue(cl.text)
         harm = harm_denial(cl.text, cl.polarity == "deny" or cue is not None)
@@ -198,7 +200,8 @@ def incident_candidates(corpus: Corpus, denials: list[tuple[Claim, str]], affirm
     affirmation naming what the denial names, or made by a party it names) and on harm (a denial that anyone,
     or any civilian, was hurt against the claims saying they were). A claim affirming other harm than the
     one denied ('25 militants killed' against 'no civilian died') is no candidate, nor one that does not
-    name where a denied link goes ('no connection between X and ISIS' against 'X was killed')."""
+    name where a denied link goes ('no connection between X and ISIS' against 'X was killed'), nor, for a
+    party denying its own part ('deny their responsibility'), one that does not name that party."""
     out = []
     index: dict[str, list[Claim]] = defaultdict(list)
     for a in affirms:
@@ -209,6 +212,8 @@ def incident_candidates(corpus: Corpus, denials: list[tuple[Claim, str]], affirm
         near = {a.id: a for e in sorted(d.context) for a in index.get(e, ())}
         if (linked := link_denied(corpus, d)) is not None:  # a denied link: only claims naming where it goes
             near = {k: a for k, a in near.items() if linked in a.context}
+        if agency_denial(d.text) and (denier := _party(corpus, d)):  # 'deny their responsibility': claims naming them
+            near = {k: a for k, a in near.items() if _country(denier) in {_country(e) for e in a.context | set(a.about)}}
         harm = _denied_harm(d)
         if harm is not None:
             hurt = {a.id: a for a in affirms if contradicts_harm(harm, harmed.get(a.id, frozenset()))}

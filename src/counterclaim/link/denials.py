@@ -41,6 +41,39 @@ def _cues() -> re.Pattern[str]:
     return phrase_pattern(data()["denial_cues"])
 
 
+@cache
+def _refusal_objects() -> frozenset[str]:
+    return frozenset(data()["refusal_objects"])
+
+
+def refusal(text: str) -> bool:
+    """The claim's only denial cues are deny or reject verbs refusing something ('denied requests by the team to
+    access the village', 'rejected the appeal'): it refuses, it denies nothing another party says."""
+    cues = list(_cues().finditer(text))
+    if not cues:
+        return False
+    for m in cues:
+        if not m.group(0).lower().startswith(("den", "reject")):
+            return False
+        if not _refusal_objects() & set(words(text[m.end():])[:3]):
+            return False
+    return True
+
+
+@cache
+def _agency() -> re.Pattern[str]:
+    return phrase_pattern(data()["agency_words"])
+
+
+def agency_denial(text: str) -> str | None:
+    """The agency word of a denial of one's own part in the act ('deny their responsibility', 'denied any
+    involvement'), or None."""
+    if _cues().search(text) is None:
+        return None
+    m = _agency().search(text)
+    return m.group(0).lower() if m else None
+
+
 def denial_cue(text: str) -> str | None:
     """The denial or negation cues in ``text`` (lowercased, quoted, comma-joined), or None."""
     found = sorted({m.group(0).lower() for m in _cues().finditer(text)})
