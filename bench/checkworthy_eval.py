@@ -32,15 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     from counterclaim.checkworthy.train import read_claimbuster
     from counterclaim.link.embed import encode
 
-    if args.model:
-        cw.load_json.cache_clear()
-        raw = json.loads(args.model.read_text(encoding="utf-8"))
-        import numpy as np
-        m = cw.Model({t: i for i, t in enumerate(raw["vocabulary"])}, np.asarray(raw["idf"]),
-                     np.asarray(raw["tfidf_coef"]), np.asarray(raw["embedding_coef"]), float(raw["embedding_weight"]),
-                     float(raw["intercept"]), float(raw["threshold"]), int(raw["ngram_max"]), raw.get("meta", {}))
-    else:
-        m = cw.load_model()
+    m = cw.model_from(json.loads(args.model.read_text(encoding="utf-8"))) if args.model else cw.load_model()
     data = read_claimbuster(args.data)
     encode(["warm up the sentence model"])
     t0 = time.perf_counter()

@@ -1,12 +1,16 @@
-"""The shipped check-worthiness model: logistic regression over TF-IDF and MiniLM embeddings.
+"""The shipped check-worthiness model: TF-IDF n-grams and MiniLM embeddings, summed into one logit.
 
 Trained by :mod:`counterclaim.checkworthy.train` on ClaimBuster's ``crowdsourced.csv``
 (Verdict 1 = check-worthy) and stored as plain JSON in ``data/checkworthy_model.json``:
-the TF-IDF vocabulary and idf weights, the coefficients of both feature blocks, the
-intercept and the decision threshold chosen by cross-validation. No pickle: the
-features are recomputed here with the same recipe (lowercase, tokens of two or more
-word characters, uni- and bigrams, sublinear tf, l2 norm), so nothing depends on the
-scikit-learn version at run time.
+one entry per block, each adding its weighted score to the logit: a logistic regression's
+word n-grams, character n-grams within word boundaries and sentence embedding (vocabulary,
+idf weights, coefficients), and optionally a one-hidden-layer network on the same
+embedding (its weight matrices); then the intercept and the decision threshold chosen by
+cross-validation. No pickle: the
+features are recomputed here with scikit-learn's recipes (lowercase; word tokens of two
+or more word characters; character n-grams of each space-padded word; sublinear tf; l2
+norm per block), so nothing depends on the scikit-learn version at run time. The file
+carries a format number, checked on load.
 """
 
 from __future__ import annotations
@@ -22,68 +26,127 @@ import numpy as np
 
 from counterclaim.resources import DataError, load_json
 
-FORMAT = 1
+FORMAT = 2
 MODEL_FILE = "checkworthy_model.json"
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
+KINDS = ("word", "char_wb", "embedding", "embedding_mlp")
+EMBEDDED = ("embedding", "embedding_mlp")
+EMBEDDING_DIM = 384
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block: its kind, n-gram range, weight, vocabulary, idf and coefficients.
+
+    An ``embedding_mlp`` block also has its hidden layer (``hidden``: embedding x units, ``hidden_bias``);
+    ``coef`` and ``bias`` are then its output layer, whose logit the block adds.
+    """
+
+    kind: str
+    ngram_min: int
+    ngram_max: int
+    weight: float
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    coef: np.ndarray
+    hidden: np.ndarray | None = None
+    hidden_bias: np.ndarray | None = None
+    bias: float = 0.0
 
 
 @dataclass(frozen=True)
 class Model:
     """The fitted model's parameters."""
 
-    vocabulary: dict[str, int]
-    idf: np.ndarray
-    tfidf_coef: np.ndarray
-    embedding_coef: np.ndarray
-    embedding_weight: float
+    blocks: tuple[Block, ...]
     intercept: float
     threshold: float
-    ngram_max: int
     meta: dict[str, object]
 
 
-def ngrams(text: str, ngram_max: int) -> list[str]:
-    """The word n-grams of ``text`` as scikit-learn's default analyzer builds them."""
+def ngrams(text: str, ngram_min: int, ngram_max: int) -> list[str]:
+    """The word n-grams of ``text`` as scikit-learn's word analyzer builds them."""
     toks = TOKEN.findall(text.lower())
-    out = list(toks)
-    for n in range(2, ngram_max + 1):
+    out = list(toks) if ngram_min <= 1 else []
+    for n in range(max(2, ngram_min), ngram_max + 1):
         out += [" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1)]
     return out
 
 
-def tfidf(texts: Sequence[str], model: Model) -> np.ndarray:
-    """Dense TF-IDF rows (sublinear tf, l2-normalised) over the model's vocabulary, dotted with its coefficients."""
+def char_ngrams(text: str, ngram_min: int, ngram_max: int) -> list[str]:
+    """The character n-grams of each space-padded word, as scikit-learn's ``char_wb`` analyzer builds them."""
+    out = []
+    for word in text.lower().split():
+        w = f" {word} "
+        for n in range(ngram_min, ngram_max + 1):
+            if n >= len(w):
+                out.append(w)  # a word no longer than n counts once, whole
+                break
+            out += [w[i:i + n] for i in range(len(w) - n + 1)]
+    return out
+
+
+def _tfidf_scores(texts: Sequence[str], block: Block) -> np.ndarray:
+    """Each text's TF-IDF row (sublinear tf, l2-normalised) over the block's vocabulary, dotted with its coefficients."""
+    analyse = ngrams if block.kind == "word" else char_ngrams
     out = np.zeros(len(texts), dtype=np.float64)
     for r, text in enumerate(texts):
-        counts = Counter(g for g in ngrams(text, model.ngram_max) if g in model.vocabulary)
+        counts = Counter(g for g in analyse(text, block.ngram_min, block.ngram_max) if g in block.vocabulary)
         if not counts:
             continue
-        idx = np.fromiter((model.vocabulary[g] for g in counts), dtype=np.int64)
-        vals = np.fromiter(((1.0 + math.log(c)) for c in counts.values()), dtype=np.float64) * model.idf[idx]
+        idx = np.fromiter((block.vocabulary[g] for g in counts), dtype=np.int64)
+        vals = np.fromiter(((1.0 + math.log(c)) for c in counts.values()), dtype=np.float64) * block.idf[idx]
         norm = float(np.sqrt((vals ** 2).sum())) or 1.0
-        out[r] = float((vals / norm) @ model.tfidf_coef[idx])
+        out[r] = float((vals / norm) @ block.coef[idx])
     return out
+
+
+def _block(raw: dict[str, object], n: int) -> Block:
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise DataError(f"{MODEL_FILE}: block {n} has unknown kind {kind!r}; expected one of {KINDS}")
+    coef = np.asarray(raw.get("coef", []), dtype=np.float64)
+    if kind == "embedding_mlp":
+        hidden = np.asarray(raw.get("hidden", []), dtype=np.float64)
+        hidden_bias = np.asarray(raw.get("hidden_bias", []), dtype=np.float64)
+        if hidden.shape != (EMBEDDING_DIM, coef.size) or hidden_bias.shape != (coef.size,):
+            raise DataError(f"{MODEL_FILE}: block {n} (embedding_mlp): hidden layer of shape {hidden.shape} "
+                            f"does not fit {EMBEDDING_DIM} inputs and {coef.size} units")
+        return Block(kind, 0, 0, float(raw.get("weight", 1.0)), {}, np.zeros(0), coef,  # type: ignore[arg-type]
+                     hidden, hidden_bias, float(raw.get("bias", 0.0)))  # type: ignore[arg-type]
+    if kind == "embedding":
+        if coef.shape != (EMBEDDING_DIM,):
+            raise DataError(f"{MODEL_FILE}: the embedding block needs {EMBEDDING_DIM} coefficients, has {coef.size}")
+        return Block(kind, 0, 0, float(raw.get("weight", 1.0)), {}, np.zeros(0), coef)  # type: ignore[arg-type]
+    vocab = {t: i for i, t in enumerate(raw.get("vocabulary", []))}  # type: ignore[arg-type]
+    idf = np.asarray(raw.get("idf", []), dtype=np.float64)
+    if not len(vocab) == len(idf) == len(coef):
+        raise DataError(f"{MODEL_FILE}: block {n} ({kind}): vocabulary, idf and coefficients differ in length")
+    return Block(str(kind), int(raw.get("ngram_min", 1)), int(raw.get("ngram_max", 1)),  # type: ignore[call-overload]
+                 float(raw.get("weight", 1.0)), vocab, idf, coef)  # type: ignore[arg-type]
+
+
+def model_from(raw: dict[str, object]) -> Model:
+    """A :class:`Model` from the JSON document ``train`` writes, checked for its format and shapes.
+
+    Raises:
+        DataError: E900 when the document is of another format or inconsistent.
+    """
+    for key in ("format", "blocks", "intercept", "threshold"):
+        if key not in raw:
+            raise DataError(f"{MODEL_FILE}: no {key!r}; run `counterclaim train checkworthy`")
+    if raw["format"] != FORMAT:
+        raise DataError(f"{MODEL_FILE}: format {raw['format']!r}, this counterclaim reads format {FORMAT}; "
+                        "run `counterclaim train checkworthy`")
+    blocks = tuple(_block(b, n) for n, b in enumerate(raw["blocks"]))  # type: ignore[arg-type]
+    return Model(blocks, float(raw["intercept"]), float(raw["threshold"]),  # type: ignore[arg-type]
+                 dict(raw.get("meta", {})))  # type: ignore[call-overload]
 
 
 @cache
 def load_model() -> Model:
-    """The packaged model, checked for its format and shapes.
-
-    Raises:
-        DataError: E900 when the file is missing, of another format or inconsistent.
-    """
-    raw = load_json(MODEL_FILE, required=("format", "vocabulary", "idf", "tfidf_coef", "embedding_coef",
-                                          "embedding_weight", "intercept", "threshold", "ngram_max"))
-    if raw["format"] != FORMAT:
-        raise DataError(f"{MODEL_FILE}: format {raw['format']!r}, this counterclaim reads format {FORMAT}; "
-                        "run `counterclaim train checkworthy`")
-    vocab = {t: i for i, t in enumerate(raw["vocabulary"])}
-    idf, coef = np.asarray(raw["idf"], dtype=np.float64), np.asarray(raw["tfidf_coef"], dtype=np.float64)
-    emb = np.asarray(raw["embedding_coef"], dtype=np.float64)
-    if not len(vocab) == len(idf) == len(coef) or emb.shape not in ((0,), (384,)):
-        raise DataError(f"{MODEL_FILE}: vocabulary, idf and coefficients differ in length")
-    return Model(vocab, idf, coef, emb, float(raw["embedding_weight"]), float(raw["intercept"]),
-                 float(raw["threshold"]), int(raw["ngram_max"]), dict(raw.get("meta", {})))
+    """The packaged model (see :func:`model_from`)."""
+    return model_from(load_json(MODEL_FILE))
 
 
 def probabilities(texts: Sequence[str], model: Model | None = None,
@@ -92,12 +155,32 @@ def probabilities(texts: Sequence[str], model: Model | None = None,
     model = model or load_model()
     if not texts:
         return np.zeros(0)
-    z = tfidf(texts, model) + model.intercept
-    if model.embedding_coef.size:
-        from counterclaim.link.embed import encode
+    z = np.full(len(texts), model.intercept, dtype=np.float64)
+    emb: np.ndarray | None = None
+    for block in model.blocks:
+        if not block.weight:
+            continue
+        if block.kind in EMBEDDED:
+            if emb is None:
+                from counterclaim.link.embed import encode
 
-        z += model.embedding_weight * (encode(list(texts), memo).astype(np.float64) @ model.embedding_coef)
+                emb = encode(list(texts), memo).astype(np.float64)
+            z += block.weight * _embedding_scores(emb, block)
+        else:
+            z += block.weight * _tfidf_scores(texts, block)
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def _embedding_scores(emb: np.ndarray, block: Block) -> np.ndarray:
+    """A linear block's dot product, or a network block's output logit (ReLU hidden layer)."""
+    if block.hidden is None or block.hidden_bias is None:
+        return emb @ block.coef
+    return np.maximum(emb @ block.hidden + block.hidden_bias, 0.0) @ block.coef + block.bias
+
+
+def uses_embeddings(model: Model | None = None) -> bool:
+    """Whether scoring needs the sentence embeddings (the costly part)."""
+    return any(b.kind in EMBEDDED and b.weight for b in (model or load_model()).blocks)
 
 
 def is_checkworthy(texts: Sequence[str]) -> list[bool]:

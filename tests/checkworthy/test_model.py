@@ -1,0 +1,86 @@
+"""The shipped check-worthiness model: features as scikit-learn builds them, format checks, ranking."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from counterclaim.checkworthy.model import FORMAT, char_ngrams, load_model, model_from, ngrams, probabilities
+from counterclaim.checkworthy.train import Sentences, _classifier, _features, _mlp, _mlp_logit, fit
+from counterclaim.resources import DataError
+
+SENTENCES = [
+    "The ministry said 14 people were killed and 31 injured in the shelling of Kharkiv.",
+    "Unemployment fell to 4.9 percent last year, the lowest in a decade.",
+    "Thank you all for coming tonight.",
+    "I'm not going to answer that.",
+    "The army denies that any civilians were hit.",
+    "Go  to   bed,\tnow.",
+    "a I x",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_features_are_scikit_learns(text):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    words = TfidfVectorizer(ngram_range=(1, 2)).build_analyzer()
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
+    assert ngrams(text, 1, 2) == words(text)
+    assert char_ngrams(text, 2, 5) == chars(text)
+
+
+def test_a_fitted_model_scores_as_scikit_learn_does():
+    from scipy.sparse import hstack
+
+    texts = SENTENCES * 3
+    labels = np.array([1, 1, 0, 0, 1, 0, 0] * 3)
+    emb = np.zeros((len(texts), 384))
+    setting = {"C": 4.0, "embedding_weight": 0.0, "chars": True, "mlp_weight": 0.0, "threshold": 0.5, "f1": 1.0}
+    data = Sentences(texts, labels)
+    model = model_from(fit(data, emb, setting))
+    vecs, x, _ = _features(texts, texts[:1], emb, emb[:1], setting)
+    expected = _classifier(4.0).fit(x, labels).predict_proba(hstack([v.transform(SENTENCES) for v in vecs] + [
+        np.zeros((len(SENTENCES), 384))]).tocsr())[:, 1]
+    assert np.allclose(probabilities(SENTENCES, model), expected, atol=1e-3)
+
+
+def test_the_network_block_adds_the_logit_scikit_learn_computes(monkeypatch):
+    rng = np.random.default_rng(13)
+    emb = rng.normal(size=(40, 384))
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    labels = (emb[:, 0] > 0).astype(np.int64)
+    texts = [f"sentence {n} of {k}" for n, k in enumerate(labels)]
+    setting = {"C": 4.0, "embedding_weight": 0.0, "chars": False, "mlp_weight": 1.0, "threshold": 0.5, "f1": 1.0}
+    model = model_from(fit(Sentences(texts, labels), emb, setting))
+    assert [b.kind for b in model.blocks] == ["word", "embedding", "embedding_mlp"]
+    monkeypatch.setattr("counterclaim.link.embed.encode", lambda t, memo=None: emb[:len(t)].astype(np.float32))
+    net = _mlp(13).fit(emb, labels)
+    only_net = dataclasses.replace(model, blocks=model.blocks[2:], intercept=0.0)
+    expected = 1 / (1 + np.exp(-_mlp_logit(net, emb[:5])))
+    assert np.allclose(probabilities(texts[:5], only_net), expected, atol=1e-3)
+    assert np.allclose(expected, net.predict_proba(emb[:5])[:, 1], atol=1e-3)
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"format": 1, "blocks": [], "intercept": 0, "threshold": 0.5}, "format 1"),
+    ({"format": FORMAT, "blocks": [{"kind": "pos"}], "intercept": 0, "threshold": 0.5}, "unknown kind"),
+    ({"format": FORMAT, "blocks": [{"kind": "word", "vocabulary": ["a"], "idf": [], "coef": [1]}],
+      "intercept": 0, "threshold": 0.5}, "differ in length"),
+    ({"format": FORMAT, "intercept": 0, "threshold": 0.5}, "'blocks'"),
+    ({"format": FORMAT, "blocks": [{"kind": "embedding_mlp", "hidden": [[0.0] * 3] * 384, "hidden_bias": [0, 0],
+                                    "coef": [1, 1, 1]}], "intercept": 0, "threshold": 0.5}, "does not fit"),
+])
+def test_a_model_file_of_another_format_is_refused(raw, message):
+    with pytest.raises(DataError, match=message):
+        model_from(raw)
+
+
+def test_the_packaged_model_ranks_a_casualty_figure_above_small_talk():
+    model = load_model()
+    assert model.meta["cv"]["f1"] > 0.7
+    figure, thanks = probabilities(["Russian shelling killed 14 civilians in Kharkiv on Tuesday, "
+                                    "the regional governor said.", "Thank you all for coming tonight."], model)
+    assert figure > model.threshold > thanks
