@@ -147,3 +147,21 @@ def test_an_operation_against_militants_is_an_event(nlp):
     claims, _, _ = _claims(nlp, "A large number of terrorists were eliminated in the operation in North Waziristan, "
                                 "the Pakistani army said.", use_doc_asserter=True)
     assert _one(claims, "terrorists").claim_type == "event"
+
+
+@pytest.mark.parametrize("first, later", [
+    # a charge stated outright ranks above a retrospective sentence that gathers more cues
+    ("In legal terms, what happened in Srebrenica is genocide.",
+     "For decades, the Serbian authorities have obstructed the search for the missing of Srebrenica."),
+    # a toll above a counterfactual with a number in it
+    ("Russian shelling killed 14 civilians in Kharkiv on Tuesday.",
+     "Had the Russian army respected the ceasefire, the 3,000 residents of Kharkiv would have been evacuated."),
+    # a denial above a dated period of history
+    ("The Sudanese army rejected the fabricated report of the Rapid Support Forces about the shelling of El Fasher.",
+     "From April 2023 through March 2024, the Rapid Support Forces besieged El Fasher."),
+])
+def test_what_an_analyst_checks_first_ranks_above_background(nlp, first, later):
+    a, _, _ = _claims(nlp, first)
+    b, _, _ = _claims(nlp, later)
+    assert a and b, (a, b)
+    assert max(c.checkworthy for c in a) > max(c.checkworthy for c in b)

@@ -64,6 +64,10 @@ def claim_data() -> dict:
     data["anaphor_modifiers"] = frozenset(raw["anaphors"]["modifiers"])
     data["anaphor_heads"] = dict(raw["anaphors"]["heads"])
     data["min_checkworthy"] = float(raw["min_checkworthy"])
+    ranking = raw.get("ranking", {})
+    data["rank_phrases"] = {k: tuple(ranking.get(k, ())) for k in ("grave_charges", "retrospective", "counterfactual")}
+    data["period_words"] = frozenset(ranking.get("period_words", ()))
+    data["rank_weights"] = {k: float(v) for k, v in ranking.get("weights", {}).items()}
     return data
 
 
@@ -309,7 +313,7 @@ def _pieces(doc: Doc, attributions: list[AttributionRecord], index: _Mentions, t
 
 
 def _checkworthy(features: dict[str, object]) -> float:
-    """A transparent score in [0, 1] from the cues found (the learned model comes later)."""
+    """A transparent score in [0, 1] from the cues found: claims below ``min_checkworthy`` are not kept."""
     score = 0.15
     score += 0.35 if features["figure"] else 0.0
     score += 0.3 if features["accusation"] else 0.0
@@ -325,10 +329,30 @@ def _checkworthy(features: dict[str, object]) -> float:
     return round(max(0.0, min(1.0, score)), 3)
 
 
-def _rank_cues(score: float, features: dict[str, object]) -> float:
-    """The cue score a kept claim is ranked by: a number that counts no harm (a population, a date, a count of
-    resolutions) weighs less than a toll of the dead, injured, detained or displaced, which gets checked first."""
-    return round(max(0.0, score - (0.2 if features["figure"] and not features["harm_figure"] else 0.0)), 3)
+def _rank_cues(score: float, features: dict[str, object], data: dict) -> float:
+    """The cue score a kept claim is ranked by (weights in data/claims.json ``ranking``).
+
+    What an analyst checks first gains: a toll, a grave charge stated as a characterization ('this is genocide'), a
+    denial, a named actor said not to do or have something. What is background loses: a number that counts no harm (a population, a date, a count of
+    resolutions) below a toll of the dead, injured, detained or displaced; a retrospective or counterfactual
+    sentence; and, a little per word, a long sentence, which gathers cues by its length.
+    """
+    w = data["rank_weights"]
+    score += w.get("grave_charge", 0.0) if features["grave_charge"] else 0.0
+    score += w.get("denial", 0.0) if features["denial"] else 0.0
+    score += w.get("toll", 0.0) if features["harm_figure"] else 0.0
+    score += w.get("harmless_figure", 0.0) if features["figure"] and not features["harm_figure"] else 0.0
+    score += w.get("retrospective", 0.0) if features["retrospective"] else 0.0
+    score += w.get("counterfactual", 0.0) if features["counterfactual"] else 0.0
+    score += w.get("negated_actor", 0.0) if features["actor_subject"] and features["negated"] else 0.0
+    if not features["harm_figure"]:  # a toll's length is its list of figures
+        extra = max(0, int(features["words"]) - int(w.get("long_words", 10_000)))  # type: ignore[call-overload]
+        score -= min(w.get("max_length_cost", 0.0), -w.get("per_long_word", 0.0) * extra)
+    return round(max(0.0, min(1.0, score)), 3)
+
+
+def _phrase(lower: str, phrases: tuple[str, ...]) -> str | None:
+    return next((p for p in phrases if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", lower)), None)
 
 
 def extract_claims(
@@ -391,7 +415,14 @@ def extract_claims(
                     "denial": bool(denial), "characterization": bool(char), "demand": bool(demand),
                     "actor_subject": actor_subject, "negated": any(t.dep_ == "neg" for t in toks),
                     "entities": len(about), "hedge": hedge, "question": question,
-                    "party_speaks": att is not None and types.get(att.speaker or "") in data["actor_types"]}
+                    "party_speaks": att is not None and types.get(att.speaker or "") in data["actor_types"],
+                    "grave_charge": bool(char) and str(char) in data["rank_phrases"]["grave_charges"],
+                    "retrospective": bool(_phrase(lower, data["rank_phrases"]["retrospective"])) or any(
+                        e.label_ == "DATE" and start <= e.start_char and e.end_char <= end
+                        and any(t.lower_ in data["period_words"] for t in doc[max(e.start - 1, 0):e.end])
+                        for e in sent.ents),
+                    "counterfactual": bool(_phrase(lower, data["rank_phrases"]["counterfactual"])),
+                    "words": sum(1 for t in toks if t.is_alpha)}
         score = _checkworthy(features)
         if score < data["min_checkworthy"]:
             continue
@@ -427,7 +458,7 @@ def extract_claims(
                  ("denial", denial), ("characterization", char), ("demand", demand)) if v]
         claims.append(ClaimRecord(
             id=f"c{len(claims)}", start=start, end=end, text=text[start:end], asserter=speaker,
-            claim_type=claim_type, polarity=polarity, checkworthy=_rank_cues(score, features), about=tuple(about),
+            claim_type=claim_type, polarity=polarity, checkworthy=_rank_cues(score, features, data), about=tuple(about),
             attribution=att.id if att is not None else None,
             rule="; ".join(cues) or "actor statement"))
     claims = rescore(claims, doc_memo(doc))  # the learned model joins the cue score (counterclaim.checkworthy)
