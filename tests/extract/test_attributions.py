@@ -281,12 +281,62 @@ MORE_FORMS = [
 ]
 
 
+# a quote or a clause split by its cue is one statement; long speaker phrases; transcripts; live blogs
+SPLIT_AND_LABELLED = [
+    # Ethiopia: '"A," said X, a long role. "B."': both parts are X's, the first record holds both
+    ("\"The road to Mekelle has been closed for three weeks,\" said Getachew Reda, who speaks for the Tigray "
+     "People's Liberation Front and sat on its negotiating team in Pretoria. \"Nothing has moved since the "
+     "talks.\"",
+     [("Getachew Reda", True, "The road to Mekelle has been closed", []),
+      ("Getachew Reda", True, "Nothing has moved since", [])]),
+    # Ukraine: '"A," she said, "b."' goes on with the same sentence: one attribution
+    ("\"We will rebuild the bridge,\" Mayor Olena Kovalenko said, \"but not while the shelling goes on.\"",
+     [("Olena Kovalenko", True, "We will rebuild the bridge", [])]),
+    # Syria: a cue set off by commas inside the sentence it reports
+    ("Most of the displaced, Filippo Grandi said on Tuesday, are women and children who crossed on foot.",
+     [("Filippo Grandi", False, "Most of the displaced", [])]),
+    # Sudan: a live blog's time stamp above is no part of the speaker
+    ("11:15 a.m.\n\nUN High Commissioner Volker Türk said the attacks on El Fasher must stop immediately.",
+     [("Volker Türk", False, "the attacks on El Fasher must stop", [])]),
+    # Armenia: an indefinite pronoun is an anonymous speaker, never a neighbouring name
+    ("Those close to Prime Minister Nikol Pashinyan say the border talks will resume in the spring.",
+     [(None, False, "the border talks will resume", [])]),
+]
+
+BROADCAST = ("Transcript of the interview:\n\n"
+             "AMANPOUR: Will your forces withdraw from the corridor before the talks?\n\n"
+             "SHOIGU: We have said many times that the corridor stays open for civilians.\n\n"
+             "AMANPOUR: And the prisoners?\n\n"
+             "SHOIGU: The exchange will go ahead as agreed in Istanbul.\n")
+
+
+def test_split_quote_is_one_attribution_holding_both_parts(nlp):
+    doc, _, atts = _attributions(nlp, SPLIT_AND_LABELLED[0][0])
+    assert "Nothing has moved since" in atts[0].content.text and atts[0].cue.text == "said"
+    assert atts[1].rule == "split quote continues a0"
+    _, _, atts = _attributions(nlp, SPLIT_AND_LABELLED[1][0])
+    assert atts[0].content.text.endswith("but not while the shelling goes on.")
+    _, _, atts = _attributions(nlp, SPLIT_AND_LABELLED[2][0])
+    assert atts[0].content.text == ("Most of the displaced, Filippo Grandi said on Tuesday, are women and children "
+                                    "who crossed on foot")
+    _, _, atts = _attributions(nlp, SPLIT_AND_LABELLED[3][0])
+    assert atts[0].speaker_span.text == "UN High Commissioner Volker Türk"
+
+
+def test_broadcast_transcript_labels_in_capitals_open_their_turns(nlp):
+    doc, entities, atts = _attributions(nlp, BROADCAST)
+    _check_spans(doc.text, atts)
+    turns = [(a.speaker_span.text, a.content.text[:24]) for a in atts if a.rule.startswith("transcript")]
+    assert turns == [("AMANPOUR", "Will your forces withdra"), ("SHOIGU", "We have said many times "),
+                     ("AMANPOUR", "And the prisoners?"), ("SHOIGU", "The exchange will go ahe")]
+
 # texts whose contents must be exactly these (no trailing narrative)
 _WHOLE = {text: [w[2] for w in expected] for text, expected in MORE_FORMS
           if text.startswith(("Interior Minister Mohsin Naqvi", "Police spokesman Ahmed Baloch"))}
 
 
-@pytest.mark.parametrize("text, expected", SEED_SENTENCES + OTHER_CONFLICTS + RESOLVER_CASES + MORE_FORMS)
+@pytest.mark.parametrize("text, expected",
+                         SEED_SENTENCES + OTHER_CONFLICTS + RESOLVER_CASES + MORE_FORMS + SPLIT_AND_LABELLED)
 def test_attributions_on_sentences(nlp, text, expected):
     doc, entities, atts = _attributions(nlp, text)
     _check_spans(doc.text, atts)

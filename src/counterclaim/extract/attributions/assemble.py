@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from counterclaim.extract.attributions.quotes import ends_with_mark
 from counterclaim.extract.attributions.speakers import Context, Speaker, _word_set, attribution_data, resolve_outlet
 from counterclaim.records import AttributionRecord, text_span
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from counterclaim.extract.attributions.rules import Candidate
 
 _LOOKBACK = 40
+_END_PUNCT = ".!?"
 _OUTLET_LINE = re.compile(r"[\s*_#]*(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,5})[*_]*\s*:\s*$")
 
 
@@ -132,6 +134,37 @@ def _resolve_pending(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+def _join_split(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
+    """One attribution for a quote split by its cue: '"A," he said, "b."' and '"A," he said. "B."'.
+
+    The second part is a floating quote continuing the first, or a quote read with the same cue
+    ('said, "b"'). The first part's record takes the whole passage (cue words and all: its span
+    is the reported speech as written). A second part that opens a sentence of its own stays as
+    a part ('split quote continues'); one that goes on with the first part's sentence is no
+    statement of its own and is dropped.
+    """
+    out: list[Candidate] = []
+    prev: Candidate | None = None
+    for c in cands:
+        p = c.continues if c.continues is not None else prev
+        same_cue = p is not None and c.cue is not None and c.cue == p.cue
+        if (p is None or not (c.direct and p.direct) or p.cue is None or c.pending is not None
+                or c.speaker is None or not (c.speaker.how == "continues" or same_cue)
+                or ctx.line_of(p.content[0]) != ctx.line_of(c.content[0])
+                or not p.content[1] <= p.cue[0] < c.content[0]):
+            out.append(c)
+            prev = c
+            continue
+        gap = ctx.text[p.content[1]:c.content[0]].rstrip()
+        gap = gap[:-len(ends_with_mark(gap))].rstrip() if ends_with_mark(gap) else gap
+        p.content = (p.content[0], c.content[1])
+        p.rule = f"{p.rule}; split by its cue, both parts"
+        if gap[-1:] in _END_PUNCT:
+            c.continues, c.cue, c.speaker = p, None, Speaker(p.speaker.entity if p.speaker else None, None, "continues")
+            out.append(c)
+    return out
+
+
 def _previous_fits(ctx: Context, c: Candidate, last: Candidate | None, max_gap: int) -> bool:
     """Whether 'it'/'they' can be the previous speaker: near, known, and no person for 'it'."""
     if last is None or last.speaker is None or last.speaker.entity is None:
@@ -211,6 +244,7 @@ def assemble(ctx: Context, cands: list[Candidate]) -> list[AttributionRecord]:
     cands = _dedupe(ctx, cands)
     _nest(cands)
     cands = _resolve_pending(ctx, cands)
+    cands = _join_split(ctx, cands)
     _relay(ctx, cands)
     for n, c in enumerate(cands):
         c.id = f"a{n}"

@@ -18,6 +18,7 @@ from counterclaim.extract.attributions.phrases import (
     content_span,
     cue_span,
     relays,
+    subject_of,
     subject_speaker,
     word_count,
 )
@@ -66,9 +67,9 @@ def object_form(ctx: Context, v: Token) -> Candidate | None:
     n = word_count(ctx.text[start:end])
     if end - start < 8 or (not how and n < 3) or (doc[a].pos_ == "PRON" and n < 5):
         return None  # 'denied the reports', 'called on him to stop' name nothing that was said
-    subj = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
+    subj = subject_of(v)
     if subj is None and v.dep_ in ("conj", "xcomp", "advcl") and v.head.lemma_ != "be":  # not 'X is to blame'
-        subj = next((c for c in v.head.lefts if c.dep_ == "nsubj"), None)
+        subj = subject_of(v.head)
     if subj is None:
         return None
     sp = subject_speaker(ctx, subj, v, before=subj.idx)
@@ -159,9 +160,9 @@ def block_quotes(ctx: Context, used: set[int]) -> list[Candidate]:
         v = next((doc[i] for i in range(last - 1, first - 1, -1) if is_cue(doc[i]) and doc[i].pos_ == "VERB"), None)
         if v is None or v.i in used or any(t.pos_ in ("VERB", "AUX") for t in doc[v.i + 1:last]):
             continue
-        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        subj = subject_of(v, right=True)
         if subj is None and v.dep_ in ("conj", "xcomp"):
-            subj = next((c for c in v.head.children if c.dep_ == "nsubj"), None)
+            subj = subject_of(v.head, right=True)
         sp = subject_speaker(ctx, subj, v, before=ls) if subj is not None else None
         if sp is None:
             continue

@@ -39,6 +39,15 @@ def content_span(ctx: Context, start: int, end: int, *, strip: str, dateline: bo
     return start, end
 
 
+def subject_of(v: Token, *, right: bool = False) -> Token | None:
+    """The verb's subject; of several (a stray line above, a live blog's '5:45 p.m.', hung on the
+    verb by the parser) the one nearest it. With ``right``, an inverted subject after it too."""
+    subs = [c for c in v.lefts if c.dep_ == "nsubj"]
+    if subs:
+        return subs[-1]
+    return next((c for c in v.rights if c.dep_ == "nsubj"), None) if right else None
+
+
 def subject_speaker(ctx: Context, subj: Token, v: Token, *, before: int) -> Speaker | None:
     """The speaker a cue's subject stands for; a relative 'who' ('X, who said ...') stands for X."""
     if subj.lower_ in _RELATIVE and v.dep_ == "relcl" and v.head.pos_ in ("NOUN", "PROPN"):

@@ -39,6 +39,7 @@ from counterclaim.extract.attributions.phrases import (
     content_span,
     cue_span,
     relays,
+    subject_of,
     subject_speaker,
     word_count,
 )
@@ -52,7 +53,7 @@ from counterclaim.extract.attributions.speakers import (
     resolve,
     resolve_outlet,
 )
-from counterclaim.extract.attributions.transcript import transcript_turns
+from counterclaim.extract.attributions.transcript import transcript_turns, wraps_turn
 from counterclaim.records import AttributionRecord, EntityRecord, MentionRecord
 
 __all__ = ["Candidate", "extract_attributions"]
@@ -81,8 +82,11 @@ def extract_attributions(doc: Doc, entities: list[EntityRecord], mentions: list[
     if not ctx.text.strip():
         return []
     used: set[int] = set()
-    cands: list[Candidate] = []
+    turns = transcript_turns(ctx)
+    cands: list[Candidate] = list(turns)
     for q in ctx.quotes:
+        if wraps_turn(ctx, turns, q.open_mark):
+            continue
         c = _quote_candidate(ctx, q, used)
         if c is not None:
             cands.append(c)
@@ -90,12 +94,11 @@ def extract_attributions(doc: Doc, entities: list[EntityRecord], mentions: list[
     head = headline(ctx)
     if head is not None:
         cands.append(head)
-    cands.extend(transcript_turns(ctx))
     cands.extend(according(ctx))
     for tok in doc:
         inverted = tok.i > 0 and doc[tok.i - 1].text == ","  # '..., said X': the verb opens its phrase
         if tok.i not in used and is_cue(tok, inverted=inverted):
-            c = _trailing(ctx, tok) or _clausal(ctx, tok)
+            c = _parenthetical(ctx, tok) or _trailing(ctx, tok) or _clausal(ctx, tok)
             if c is not None:
                 cands.append(c)
     return assemble(ctx, cands)
@@ -274,9 +277,9 @@ def _before_cue(ctx: Context, q: Quote) -> tuple[Token | None, Speaker] | None:
             return None
         sp = resolve(ctx, first, last, before=q.start)
         return (None, sp) if sp is not None and sp.entity is not None else None
-    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+    subj = subject_of(v, right=True)
     if subj is None and v.dep_ in ("conj", "xcomp"):
-        subj = next((c for c in v.head.children if c.dep_ == "nsubj"), None)
+        subj = subject_of(v.head, right=True)
     if subj is None:
         return None
     sp = subject_speaker(ctx, subj, v, before=q.start)
@@ -311,7 +314,7 @@ def _trailing_parts(ctx: Context, v: Token, *, content_from: int
     doc = ctx.doc
     sent = v.sent
     lo = max(sent.start, content_from)
-    subj = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
+    subj = subject_of(v)
     inverted = None
     if subj is not None:
         a, b = subj.left_edge.i, subj.right_edge.i + 1
@@ -364,6 +367,49 @@ def _cited(v: Token) -> Token | None:
         if t.i > v.i and t.lemma_.lower() in cite:
             return next((c for c in t.children if c.dep_ in ("dobj", "pobj")), None)
     return None
+
+
+def _parenthetical(ctx: Context, v: Token) -> Candidate | None:
+    """'Though the transition was seamless, he said, replacing her would be harder.': the cue set off
+    by commas inside the sentence it reports, which is the content whole (both sides of the cue)."""
+    doc = ctx.doc
+    sent = v.sent
+    if v.pos_ not in ("VERB", "AUX") or ctx.quote_at(v.idx) is not None:
+        return None
+    subj = subject_of(v)
+    if subj is None or subj.lower_ in ("who", "which", "that"):
+        return None
+    a = subj.left_edge.i
+    if a - 1 <= sent.start + 1 or doc[a - 1].text != ",":
+        return None
+    if any(t.pos_ == "VERB" or (t.pos_ == "AUX" and t.i != v.i - 1) for t in doc[subj.right_edge.i + 1:v.i]):
+        return None
+    limit = min(sent.end, v.i + int(attribution_data()["parenthetical_tail_max_tokens"]) + 2)
+    comma = next((i for i in range(v.i + 1, limit) if doc[i].text in (",", ".", ";", ":")), None)
+    if comma is None or doc[comma].text != "," or any(t.pos_ in ("VERB", "AUX") for t in doc[v.i + 1:comma]):
+        return None
+    rest = [t for t in doc[comma + 1:sent.end] if not t.is_punct and not t.is_space]
+    nxt = doc[comma + 1] if comma + 1 < sent.end else None
+    if (nxt is None or len(rest) < 3 or starts_with_mark(nxt.text) or nxt.pos_ == "CCONJ" or nxt.tag_ == "VBG"
+            or ends_with_mark(doc[a - 2].text)):
+        return None
+    outside = [t for t in (*doc[sent.start:a - 1], *rest) if t.pos_ in ("VERB", "AUX")]
+    if not outside:
+        return None
+    sp = subject_speaker(ctx, subj, v, before=doc[sent.start].idx)
+    if sp is None:
+        return None
+    stop = sent.end_char  # not a clause tacked on after a comma (', although ...', ', compared with ...')
+    for t in doc[comma + 2:sent.end - 1]:
+        if t.text == "," and (doc[t.i + 1].pos_ == "SCONJ" or doc[t.i + 1].tag_ in ("VBG", "VBN")):
+            stop = t.idx
+            break
+    ls, le = ctx.lines[ctx.line_of(v.idx)]
+    start, end = content_span(ctx, max(ls, doc[sent.start].idx), min(le, stop), strip=".,;:", dateline=True)
+    if end - start < 8 or ctx.quote_at(start) is not None:
+        return None
+    return Candidate((start, end), sp, cue_span(v), False, f"clause, speaker {v.text}, clause",
+                     via=relays(ctx, v))
 
 
 def _trailing(ctx: Context, v: Token) -> Candidate | None:
@@ -435,10 +481,10 @@ def _clausal(ctx: Context, v: Token) -> Candidate | None:
     if end - start < 8:
         return None
     data = attribution_data()
-    subj = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
+    subj = subject_of(v)
     passive = next((c for c in v.lefts if c.dep_ == "nsubjpass"), None)
     if subj is None and passive is None and (v.dep_ in ("conj", "xcomp") or (v.dep_ == "advcl" and v.tag_ == "VBG")):
-        subj = next((c for c in v.head.lefts if c.dep_ == "nsubj"), None)  # '..., saying that ...'
+        subj = subject_of(v.head)  # '..., saying that ...'
     if subj is not None:
         sp = subject_speaker(ctx, subj, v, before=subj.idx)
         if sp is None:

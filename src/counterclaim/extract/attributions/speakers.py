@@ -36,8 +36,8 @@ def attribution_data() -> dict:
     return load_json("attributions.json", required=(
         "according_cues", "cite_verbs", "tell_verbs", "mistagged_cues", "relay_nouns", "relay_preps",
         "passive_subjects", "pronouns", "document_nouns", "document_owner_preps", "speaker_nouns",
-        "scare_quote_max_words", "floating_quote_min_words", "floating_max_paragraphs", "speaker_max_tokens",
-        "outlet_line_stopwords", "outlet_line_max_words", "document_cues", "object_cues", "naming_cues", "headline_max_offset", "lead_paragraph_min_chars",
+        "scare_quote_max_words", "floating_quote_min_words", "parenthetical_tail_max_tokens", "floating_max_paragraphs", "speaker_max_tokens",
+        "outlet_line_stopwords", "outlet_line_max_words", "indefinite_speakers", "document_cues", "object_cues", "naming_cues", "headline_max_offset", "lead_paragraph_min_chars",
         "lead_paragraphs"))
 
 
@@ -218,6 +218,14 @@ def _trim(doc: Doc, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _core(doc: Doc, a: int, b: int) -> tuple[int, int]:
+    """A long speaker phrase cut to its head and what stands before it: 'David Kamin, an outside
+    adviser ... at the New York University School of Law' → 'David Kamin'; 'Ed Rendell, who served
+    as ...' → 'Ed Rendell'."""
+    root = doc[a:b].root
+    return _trim(doc, max(a, root.left_edge.i), root.i + 1)
+
+
 def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
     """The speaker a token range stands for, or None when it is no plausible speaker.
 
@@ -234,7 +242,12 @@ def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
         if doc[i].text in ("-", "—", "–", "--") and (i == 0 or doc[i - 1].whitespace_):
             a = i + 1
             break
+        if "\n" in doc[i].text:  # a live blog's '11:15 a.m.' line above: the speaker is on the cue's line
+            a = i + 1
+            break
     a, b = _trim(doc, a, b)
+    if b - a > int(data["speaker_max_tokens"]):
+        a, b = _core(doc, a, b)
     if b <= a or b - a > int(data["speaker_max_tokens"]):
         return None
     span = doc[a:b]
@@ -261,6 +274,8 @@ def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
                 ent = ctx.entity_of_tokens(c.left_edge.i, c.right_edge.i + 1, c)
                 if ctx.type_of(ent) in SPEAKER_TYPES:
                     return Speaker(ent, chars, "mention")
+    if not over and head.lower_ in _word_set("indefinite_speakers"):  # 'some note', 'those close to him say'
+        return Speaker(None, chars, "anonymous")
     if over:
         ent = ctx.entity_of_tokens(a, b, head)
         if named is not None and ctx.type_of(ent) != "PERSON":
