@@ -295,6 +295,11 @@ SPLIT_AND_LABELLED = [
     # Syria: a cue set off by commas inside the sentence it reports
     ("Most of the displaced, Filippo Grandi said on Tuesday, are women and children who crossed on foot.",
      [("Filippo Grandi", False, "Most of the displaced", [])]),
+    ("Though the corridor held for a week, Martin Griffiths said, reopening it would take new guarantees from "
+     "both armies.",
+     [("Martin Griffiths", False, "Though the corridor held for a week", [])]),
+    # DRC: a cue with an object is the sentence's own verb, not an aside
+    ("At the rally in Goma, the governor called the chiefs to the stage, singing the national anthem.", []),
     # Sudan: a live blog's time stamp above is no part of the speaker
     ("11:15 a.m.\n\nUN High Commissioner Volker Türk said the attacks on El Fasher must stop immediately.",
      [("Volker Türk", False, "the attacks on El Fasher must stop", [])]),

@@ -388,10 +388,13 @@ def _parenthetical(ctx: Context, v: Token) -> Candidate | None:
     comma = next((i for i in range(v.i + 1, limit) if doc[i].text in (",", ".", ";", ":")), None)
     if comma is None or doc[comma].text != "," or any(t.pos_ in ("VERB", "AUX") for t in doc[v.i + 1:comma]):
         return None
+    if v.lemma_.lower() not in _word_set("tell_verbs") and any(c.dep_ in ("dobj", "oprd") and c.i < comma
+                                                                for c in v.rights):
+        return None  # 'the band leader called Democratic bigwigs to the stage, singing': no aside
     rest = [t for t in doc[comma + 1:sent.end] if not t.is_punct and not t.is_space]
     nxt = doc[comma + 1] if comma + 1 < sent.end else None
-    if (nxt is None or len(rest) < 3 or starts_with_mark(nxt.text) or nxt.pos_ == "CCONJ" or nxt.tag_ == "VBG"
-            or ends_with_mark(doc[a - 2].text)):
+    if (nxt is None or len(rest) < 3 or starts_with_mark(nxt.text) or nxt.pos_ == "CCONJ"
+            or (nxt.tag_ == "VBG" and is_cue(nxt)) or ends_with_mark(doc[a - 2].text)):  # not ', adding that ...'
         return None
     outside = [t for t in (*doc[sent.start:a - 1], *rest) if t.pos_ in ("VERB", "AUX")]
     if not outside:
