@@ -324,7 +324,7 @@ def test_split_quote_is_one_attribution_holding_both_parts(nlp):
     _, _, atts = _attributions(nlp, SPLIT_AND_LABELLED[2][0])
     assert atts[0].content.text == ("Most of the displaced, Filippo Grandi said on Tuesday, are women and children "
                                     "who crossed on foot")
-    _, _, atts = _attributions(nlp, SPLIT_AND_LABELLED[3][0])
+    _, _, atts = _attributions(nlp, SPLIT_AND_LABELLED[5][0])
     assert atts[0].speaker_span.text == "UN High Commissioner Volker Türk"
 
 

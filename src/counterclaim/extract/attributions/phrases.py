@@ -40,13 +40,13 @@ def content_span(ctx: Context, start: int, end: int, *, strip: str, dateline: bo
 
 
 def subject_of(v: Token, *, right: bool = False) -> Token | None:
-    """The verb's subject; of several, the first on the verb's own line (a stray line above, a live
-    blog's '5:45 p.m.', hung on the verb by the parser, is none). With ``right``, an inverted
-    subject after it too."""
+    """The verb's subject; of several, the first with no line break or comma between it and the verb
+    (a stray line above, a live blog's '5:45 p.m.', a fronted clause's subject, hung on the verb by
+    the parser, is none). With ``right``, an inverted subject after it too."""
     subs = [c for c in v.lefts if c.dep_ == "nsubj"]
     if subs:
-        doc = v.doc
-        return next((c for c in subs if not any("\n" in t.text for t in doc[c.i:v.i])), subs[-1])
+        doc = v.doc  # no line break or comma between it and the verb: 'Most of the displaced, X said'
+        return next((c for c in subs if not any("\n" in t.text or t.text == "," for t in doc[c.i:v.i])), subs[-1])
     return next((c for c in v.rights if c.dep_ == "nsubj"), None) if right else None
 
 
