@@ -204,9 +204,8 @@ def _anchors(corpus: Corpus, doc_id: str, qtys: list[Any]) -> tuple[list[_Anchor
     main = _Anchor(doc_id + "#main", doc_id)
     passing: list[_Anchor] = []
     inside = [(a, b) for a, b, m in mentions if not m.startswith(("DATE", "EVENT"))]
-    # Sorted starts and bisection keep this linear in the document's length (a 2 MB report has
-    # 100,000 mentions and 15,000 sentences: scanning all mentions per sentence took hours).
-    starts = [a for a, _b, _m in mentions]
+    # Bisection keeps this linear in the document's length (a 2 MB report has 100,000 mentions
+    # and 15,000 sentences: scanning all mentions per sentence took hours).
     inside_starts = [a for a, _b in inside]
     widest = max((b - a for a, b in inside), default=0)
     hurt = sorted(a for a, _b in casualty)
@@ -222,8 +221,7 @@ def _anchors(corpus: Corpus, doc_id: str, qtys: list[Any]) -> tuple[list[_Anchor
         days = [_resolve(d, ref) for a, b, d in dates_in(sent)
                 if not within_name(s + a, s + b)
                 and not _PERIOD.search(sent[max(0, a - 12):a])]  # 'since October 2017' starts a period
-        places = [m for a, b, m in mentions[bisect_left(starts, s):bisect_left(starts, e)]
-                  if is_place(corpus, m, text, a, b)]
+        places = [m for a, b, m in corpus.mentions_from(doc_id, s, e) if is_place(corpus, m, text, a, b)]
         old = [d for d in days if _old(d, ref)]
         if eventful and old and len(old) == len(days):
             p = _Anchor(f"{doc_id}#p{s}", doc_id, dict(Counter(places)), old, [(s, e)], Counter(types), True)
