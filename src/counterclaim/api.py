@@ -127,7 +127,10 @@ def ingest(
             if on_document:
                 on_document(doc.path)
     if link_after:  # the new documents, and any an interrupted run left unlinked
-        link(ledger, new_docs=report.added, on_start=on_link)
+        try:
+            link(ledger, new_docs=report.added, on_start=on_link)
+        except AnalysisError as exc:  # E305: the documents are in; say so and exit 1, as for a failed input
+            report.failed.append(exc)
     return report
 
 
@@ -219,7 +222,13 @@ def link(ledger: Ledger, *, new_docs: Sequence[str] | None = None,
         if new_docs is not None:
             rows += [{"kind": "entity_link", "entity": k, "canonical": v}
                      for k, v in ledger.canonical_map().items()]
-        found = link_all(rows, new_docs=pending if new_docs is not None else None)
+        try:
+            found = link_all(rows, new_docs=pending if new_docs is not None else None)
+        except Exception as exc:  # a linker bug must not lose the ingest: nothing is written, all stays pending
+            raise AnalysisError(f"linking {len(pending if new_docs is not None else everything)} document(s) "
+                                f"failed ({exc.__class__.__name__}: {exc}); every document is stored and stays "
+                                "marked unlinked: `counterclaim relink` or the next ingest links it",
+                                code="E305") from exc
         entities, derived = _derived_entities(found)
         done = everything if new_docs is None else pending
         ledger.write_links(found.links, found.relations, replace=new_docs is None, new_entities=entities,

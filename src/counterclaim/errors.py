@@ -73,7 +73,8 @@ class AnalysisError(CounterclaimError):
     """The NLP analysis of one document failed; the document is not stored.
 
     Codes: E301 model not installed, E302 parsed text differs, E303 analysis failed,
-    E304 an analysis worker process died.
+    E304 an analysis worker process died, E305 linking across documents failed (every document
+    stays stored and marked unlinked; the next ingest or ``relink`` links it).
     """
 
     code = "E300"

@@ -62,3 +62,29 @@ def test_relink_is_idempotent_and_mentions_point_to_canonical_entities(tmp_path,
     for r in first:
         if r["kind"] == "relation":
             assert 0 <= r["score"] <= 1 and r["evidence"]
+
+
+def test_a_linker_crash_is_a_coded_failure_and_the_documents_stay_for_the_next_run(tmp_path, monkeypatch):
+    """A bug in the linker is E305, not a traceback: every document is stored, unlinked, and a relink links it."""
+    import counterclaim.link as link_package
+
+    paths = []
+    for name, text in WORKS_SHARING_A_NAME.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    ledger = open_ledger(str(tmp_path / "crash.db"))
+
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("a linker bug")
+
+    monkeypatch.setattr(link_package, "link_all", broken)
+    report = ingest(ledger, paths, link_after=True)
+    assert len(report.added) == 2
+    assert [(e.code, "ZeroDivisionError: a linker bug" in e.message) for e in report.failed] == [("E305", True)]
+    assert ledger.link_state()[1] == set(report.added)  # both stored, both still waiting for their links
+    monkeypatch.undo()
+    assert link(ledger, new_docs=[]).documents == 2
+    assert ledger.link_state()[1] == set()
+    linked = _export(ledger)
+    link(ledger)  # the late links equal a rebuild from scratch
+    assert _export(ledger) == linked

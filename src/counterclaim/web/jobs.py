@@ -298,7 +298,11 @@ def _worker() -> ProcessPoolExecutor:
     global _WORKER
     with _WORKER_LOCK:
         if _WORKER is None:
-            _WORKER = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            from counterclaim.parallel import _init_worker, default_workers
+
+            # The sentence model gets every core but one: the server keeps answering while a job runs.
+            _WORKER = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=_init_worker, initargs=(max(1, default_workers() - 1),))
         return _WORKER
 
 
