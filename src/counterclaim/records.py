@@ -216,17 +216,24 @@ def describe_figure(q: object) -> str:
         return str(text)  # 'hundreds', 'seven thousand': the words themselves
     low, high, value = get("low"), get("high"), get("value")
     if low is not None and high is not None and low != high and not get("vague"):
-        number = f"{_num(low)}–{_num(high)}"
+        number = f"{format_number(low)}–{format_number(high)}"
     elif text:
         number = str(text)
     else:
-        number = _num(value)
+        number = format_number(value)
     prefix = {"about": "about ", "at_least": "at least ", "at_most": "up to "}.get(str(get("approx") or ""), "")
     return prefix + number
 
 
-def _num(v: object) -> str:
-    if v is None:
-        return "?"
-    f = float(v)  # type: ignore[arg-type]
-    return f"{int(f):,}" if f == int(f) else f"{f:,}"
+def format_number(value: object, missing: str = "?") -> str:
+    """The one way a computed number is written on every screen and in every message.
+
+    13500 is '13,500'; a fraction keeps at most two decimals ('0.5', '12.35'); ``None`` is ``missing``.
+    A figure as its source wrote it goes through :func:`describe_figure` instead.
+    """
+    if value is None:
+        return missing
+    f = float(value)  # type: ignore[arg-type]
+    if f.is_integer():
+        return f"{int(f):,}"
+    return f"{f:,.2f}".rstrip("0").rstrip(".")

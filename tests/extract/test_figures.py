@@ -357,3 +357,20 @@ def test_vague_amounts_keep_their_words(nlp):
     assert describe_figure({"text": "hundreds", "vague": True, "low": 200, "high": 999, "value": 200}) == "hundreds"
     assert describe_figure({"text": "30 and 40", "low": 30, "high": 40, "value": 30, "approx": "at_least"}) \
         == "at least 30–40"
+
+
+@pytest.mark.parametrize("value, missing, expected", [
+    (13500, "?", "13,500"), (13500.0, "?", "13,500"), (0.5, "?", "0.5"), (12.345, "?", "12.35"),
+    (1234567.891, "?", "1,234,567.89"), (None, "—", "—"), (None, "?", "?"), (2.0, "?", "2"),
+])
+def test_every_screen_writes_a_computed_number_one_way(value, missing, expected):
+    """The web pages, the charts and the linker's messages share one formatter."""
+    from counterclaim.records import format_number
+    from counterclaim.web.app import _num
+    from counterclaim.web.svg import _tick_label
+
+    assert format_number(value, missing) == expected
+    if missing == "—":
+        assert _num(value) == expected
+    elif value is not None and value < 10_000:
+        assert _tick_label(value) == expected

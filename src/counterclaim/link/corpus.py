@@ -220,5 +220,3 @@ def cosines(pairs: Iterable[tuple[str, str]], texts: dict[str, str]) -> dict[tup
     return {p: cosine(vecs[pos[p[0]]], vecs[pos[p[1]]]) for p in pairs}
 
 
-def fmt(x: float) -> str:
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"

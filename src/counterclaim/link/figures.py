@@ -21,8 +21,8 @@ from functools import cache
 from itertools import combinations
 from typing import Any
 
-from counterclaim.link.corpus import Corpus, Qty, cosines, data, fmt, phrase_pattern, touches
-from counterclaim.records import RelationRecord, describe_figure
+from counterclaim.link.corpus import Corpus, Qty, cosines, data, phrase_pattern, touches
+from counterclaim.records import RelationRecord, describe_figure, format_number
 
 CONFLICT_CLOSE = 0.75  # conflict-level figures: the smaller at least this share of the larger
 CONFLICT_COS = 0.6  # and their sentences this similar
@@ -167,9 +167,9 @@ def _compare(corpus: Corpus, qa: Qty, qb: Qty, key: tuple[str, ...]) -> Relation
     if src_a and src_a == src_b and corpus.published(qa.doc) != corpus.published(qb.doc):
         return RelationRecord("figure_revision", ra["id"], rb["id"], 0.8,
                               f"figure_revision: {base}: the same source ({src_a}) revised its figure by "
-                              f"{fmt(gap)}")
+                              f"{format_number(gap)}")
     return RelationRecord("figure_mismatch", ra["id"], rb["id"], 0.85,
-                          f"figure_mismatch: {base}: no overlap, gap {fmt(gap)}")
+                          f"figure_mismatch: {base}: no overlap, gap {format_number(gap)}")
 
 
 def _same_context(qa: Qty, qb: Qty) -> bool:

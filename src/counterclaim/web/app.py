@@ -28,7 +28,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from counterclaim import __version__
 from counterclaim.errors import CounterclaimError
-from counterclaim.records import describe_figure
+from counterclaim.records import describe_figure, format_number
 
 HERE = Path(__file__).parent
 # No inline script or style anywhere: scripts and styles come from /static only.
@@ -73,11 +73,7 @@ def _unquoted(value: str | None) -> str:
 
 def _num(value: Any) -> str:
     """13,500 for 13500; 0.85 stays 0.85; None is an em dash."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
+    return format_number(value, missing="—")
 
 
 def _environment() -> jinja2.Environment:

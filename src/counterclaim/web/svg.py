@@ -10,7 +10,7 @@ import math
 from datetime import date
 from typing import Any
 
-from counterclaim.records import describe_figure
+from counterclaim.records import describe_figure, format_number
 
 PALETTE = ("#1f5fbf", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d")
 MARKERS = ("circle", "square", "triangle", "diamond")
@@ -39,7 +39,7 @@ def _tick_label(v: float) -> str:
         return f"{v / 1_000_000:g}M"
     if v >= 10_000:
         return f"{v / 1000:g}k"
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+    return format_number(v)
 
 
 def _marker(kind: str, x: float, y: float, r: float) -> dict[str, Any]:
