@@ -161,6 +161,18 @@ OTHER_CONFLICTS = [
 
 # descriptions and pronouns resolved by salience; anonymous sources kept; more reported-speech forms
 RESOLVER_CASES = [
+    # Nigeria: a plural 'they' after one named witness is other people, not her
+    ("A nurse, Amina Yusuf, told reporters that the clinic had run out of bandages. She said the wounded kept "
+     "arriving. Three other nurses and a driver were interviewed by the agency. They said the convoy was stopped "
+     "at a checkpoint.",
+     [("Amina Yusuf", False, "the clinic had run out", []), ("Amina Yusuf", False, "the wounded kept arriving", []),
+      (None, False, "the convoy was stopped", [])]),
+    # Sudan, both sides: after '..., describing' / '..., dismissing' comes the participle's object, never a speaker
+    ("The regional health office released new casualty lists on Tuesday, describing the strikes as deliberate "
+     "attacks on civilians.",
+     [(None, False, "the strikes as deliberate attacks", [])]),
+    ("The militia has denied any abuses, dismissing the accounts as propaganda by its enemies.",
+     [(None, False, "the accounts as propaganda", [])]),
     # Sudan: 'he added' after a relative clause naming the speaker's former office
     ("\"The shelling lasted all night,\" said Ahmed Haroun, who was governor of South Kordofan until 2013. "
      "\"Entire streets are gone,\" he added.",

@@ -166,14 +166,15 @@ def _join_split(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
 
 
 def _previous_fits(ctx: Context, c: Candidate, last: Candidate | None, max_gap: int) -> bool:
-    """Whether 'it'/'they' can be the previous speaker: near, known, and no person for 'it'."""
+    """Whether 'it'/'they' can be the previous speaker: near, known, and never one person (a plural 'they' is a
+    group: 'The witness said ... They said ...' are others)."""
     if last is None or last.speaker is None or last.speaker.entity is None:
         return False
     if ctx.line_of(c.content[0]) - ctx.line_of(last.content[1] - 1) > max_gap:
         return False
     sp = c.speaker
     word = ctx.text[sp.span[0]:sp.span[1]].lower() if sp is not None and sp.span else ""
-    return not (word == "it" and ctx.type_of(last.speaker.entity) == "PERSON")
+    return not (word in ("it", "they") and ctx.type_of(last.speaker.entity) == "PERSON")
 
 
 def _lead_lines(ctx: Context) -> set[int]:

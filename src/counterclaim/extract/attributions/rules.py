@@ -319,7 +319,9 @@ def _trailing_parts(ctx: Context, v: Token, *, content_from: int
     if subj is not None:
         a, b = subj.left_edge.i, subj.right_edge.i + 1
         comma = a - 1
-    elif v.i > lo and doc[v.i - 1].text == ",":  # '..., said Iraqi Prime Minister X on Wednesday.'
+    elif v.i > lo and doc[v.i - 1].text == "," and v.tag_ not in ("VBG", "VBN"):
+        # '..., said Iraqi Prime Minister X on Wednesday.'; after '..., describing the reports as lies' come
+        # the participle's object, not its speaker
         comma, a = v.i - 1, v.i + 1
         inverted = next((c for c in v.rights if c.dep_ == "nsubj"), None)
         if inverted is not None:
