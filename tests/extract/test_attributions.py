@@ -167,6 +167,10 @@ RESOLVER_CASES = [
      "at a checkpoint.",
      [("Amina Yusuf", False, "the clinic had run out", []), ("Amina Yusuf", False, "the wounded kept arriving", []),
       (None, False, "the convoy was stopped", [])]),
+    # Ukraine: a headline's scare quote is nobody's speech ('Name: "..."' needs the quote to end the line)
+    ("Grim Accounts from Mariupol: “Occupation Troops” Spreading Terror\n\nResidents fled the town on Monday.", []),
+    ("Zelensky: “We will not give up our land”\n\nThe president spoke in Kyiv on Monday.",
+     [("Zelensky", True, "We will not give up our land", [])]),
     # Sudan, both sides: after '..., describing' / '..., dismissing' comes the participle's object, never a speaker
     ("The regional health office released new casualty lists on Tuesday, describing the strikes as deliberate "
      "attacks on civilians.",

@@ -272,9 +272,12 @@ def _before_cue(ctx: Context, q: Quote) -> tuple[Token | None, Speaker] | None:
     if that:
         first = max(first, last - 8)
     v = next((doc[i] for i in range(last, first - 1, -1) if is_cue(doc[i]) and doc[i].pos_ == "VERB"), None)
-    if v is None:
+    if v is None:  # 'Name: "..."' (a headline, a caption): the quote is all that follows the colon on its line
         if region[-1] != ":":
             return None
+        if q.close_mark is not None and text[q.after_close:ctx.lines[ctx.line_of(q.close_mark)][1]].strip(
+                " \t.!?…*_"):
+            return None  # 'Horror Stories from the city: "Rapid Support Forces" Spreading Death': a scare quote
         sp = resolve(ctx, first, last, before=q.start)
         return (None, sp) if sp is not None and sp.entity is not None else None
     subj = subject_of(v, right=True)
