@@ -42,6 +42,28 @@ def test_every_inferred_value_says_why(prefix, seed_paths):
             "According to the UN, at least 400,000 people have been displaced since the start of the year.",
             {"dateline": "Goma", "outlet": "Radio Okapi", "doc_type": "article"},
         ),
+        (  # the agency tag after a mixed-case place and date, in a one-paragraph capture
+            "Shelling hits market in Kherson Kherson, Nov 24, 2022 (AFP) - At least seven people were killed when "
+            "shells hit a market, the regional governor said.",
+            {"outlet": "AFP"},
+        ),
+        (  # a syndication tag opening the story
+            "Drone strike on fuel depot\n(MENAFN) Several fuel tanks burned after a drone strike in the port, "
+            "officials said.",
+            {"outlet": "MENAFN"},
+        ),
+        (
+            "KYIV (AP) — Russian drones struck the capital overnight, the city administration said.",
+            {"dateline": "Kyiv", "outlet": "AP"},
+        ),
+        (  # the agency credited at the end, with its 'news agency'
+            "The rebels said they had taken the town after two days of fighting, the Anadolu news agency reported.",
+            {"outlet": "Anadolu"},
+        ),
+        (  # an acronym in brackets followed by a dash is no agency tag
+            "The Rapid Support Forces (RSF) - who deny any abuses - took the town on Sunday, residents said.",
+            {"outlet": None},
+        ),
         (
             "PRESS RELEASE\n\nThe Ministry of Foreign Affairs strongly condemns the shelling of civilian areas.\n\n"
             "We call on the international community to respond.\n\nMinistry of Foreign Affairs\n\n12 March 2024\n",
