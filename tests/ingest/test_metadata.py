@@ -64,6 +64,33 @@ def test_every_inferred_value_says_why(prefix, seed_paths):
             "The Rapid Support Forces (RSF) - who deny any abuses - took the town on Sunday, residents said.",
             {"outlet": None},
         ),
+        (  # a headline about a report is no report
+            "Army rejects rights group's report on village killings\n\nThe army on Monday rejected a report by a "
+            "rights group that accused soldiers of killing 20 villagers in Borno state, calling it biased. The group "
+            "said it had interviewed 14 witnesses and relatives of the dead, and that the soldiers had burned "
+            "granaries before they left. The army said its troops had fought insurgents in the area that night and "
+            "that no civilian had been harmed.",
+            {"doc_type": "article"},
+        ),
+        (  # survivors interviewed by an agency make a story, not an interview
+            "Survivors describe night of shelling\n\nSurvivors of the shelling, interviewed by the agency in a "
+            "camp near the border, said the shells fell on the market before dawn. \"We ran with nothing,\" said "
+            "one woman. \"My brother is still missing,\" another said. \"Nobody came,\" a third said. The regional "
+            "governor said 31 people were killed and 80 wounded, and that the clinic had run out of blood for "
+            "transfusions by midday.",
+            {"doc_type": "article"},
+        ),
+        (  # a briefing transcript with time-stamped turns
+            "Ministry of Defence Briefing: Press Conference Transcript\n\nAnna Kovalenko: (00:00)\nGood "
+            "afternoon. The general will take your questions.\n\nOleh Marchenko: (01:12)\nThank you.",
+            {"doc_type": "interview"},
+        ),
+        (  # an issuing body condemning in the present tense, with no 'we'
+            "UNMISS condemns deadly attack on Malakal protection site\n\nThe United Nations Mission in South Sudan "
+            "(UNMISS) strongly condemns the attack on the protection site in Malakal, which killed at least 18 "
+            "civilians, and calls on the authorities to bring those responsible to justice.",
+            {"doc_type": "statement"},
+        ),
         (
             "PRESS RELEASE\n\nThe Ministry of Foreign Affairs strongly condemns the shelling of civilian areas.\n\n"
             "We call on the international community to respond.\n\nMinistry of Foreign Affairs\n\n12 March 2024\n",

@@ -38,6 +38,9 @@ class _Line:
     text: str  # markup stripped, whitespace trimmed
 
 
+_HEADLINE_MAX_WORDS = 20  # a longer first line is a lead sentence: its words say what it reports, not what it is
+
+
 @cache
 def _cues() -> dict:
     data = load_json(
@@ -51,6 +54,9 @@ def _cues() -> dict:
         "published": re.compile(
             rf"\b(?:{'|'.join(data['published_prefixes'])})\s*:?\s+(?P<date>{_DATE})", re.I),
         "title_cues": data["doc_type_title_cues"],
+        "title_object_verbs": re.compile(data.get("doc_type_title_object_verbs", r"(?!)"), re.I),
+        "weak_body_cues": {k: [re.compile(p, re.I | re.M) for p in v]
+                           for k, v in data.get("doc_type_weak_body_cues", {}).items()},
         "body_cues": {k: [re.compile(p, re.I | re.M) for p in v] for k, v in data["doc_type_body_cues"].items()},
         "outlets": [re.compile(p) for p in data["outlet_patterns"]],
         "outlet_stop": set(data["outlet_stopwords"]),
@@ -196,13 +202,18 @@ def infer_doc_type(text: str, title: str | None, lines: list[_Line], *, dateline
     head = " ".join(ln.text for ln in lines[:2]).lower()
     for kind, words in cues["title_cues"].items():
         for w in words:
-            if re.search(rf"\b{re.escape(w)}\b", (title or "").lower()) or re.search(rf"^{re.escape(w)}\b", head):
+            m = re.search(rf"\b{re.escape(w)}\b", (title or "").lower())
+            if m and (cues["title_object_verbs"].search((title or "")[:m.start()])
+                      or len((title or "").split()) > _HEADLINE_MAX_WORDS):
+                m = None  # 'Mali rejects UN report': a story about a report; a lead sentence is no headline
+            if m or re.search(rf"^{re.escape(w)}\b", head):
                 add(kind, 3, f"heading has {w!r}")
                 break
-    for kind, pats in cues["body_cues"].items():
-        hits = [m.group(0) for p in pats for m in [p.search(text)] if m]
-        if hits:
-            add(kind, 2 if kind != "article" else 1, f"text has {hits[0]!r}")
+    for weight, groups in ((None, cues["body_cues"]), (1, cues["weak_body_cues"])):
+        for kind, pats in groups.items():
+            hits = [m.group(0) for p in pats for m in [p.search(text)] if m]
+            if hits:
+                add(kind, weight or (2 if kind != "article" else 1), f"text has {hits[0]!r}")
     if dateline:
         add("article", 3, f"dateline {dateline!r}")
     if outlet:
