@@ -324,6 +324,49 @@ SPLIT_AND_LABELLED = [
      [(None, False, "the border talks will resume", [])]),
 ]
 
+# a cue right after a quote that goes on to its own clause or object reports that, not the quote
+NEXT_CLAUSE_AND_OBJECTS = [
+    # Somalia: '"... ." X said it would ...': the verb after the quote opens the next statement
+    ("Traders in the old market spoke of \"a city under siege.\" "
+     "Governor Ahmed Farah said it would be premature to speak of a ceasefire while the talks go on.",
+     [("Ahmed Farah", False, "it would be premature to speak of a ceasefire", [])]),
+    # Myanmar: '"... ." X called Y a Z': a naming of its own
+    ("The junta called the rebels \"terrorists.\" The opposition government called the junta a "
+     "\"murderous regime\" that bombs schools.",
+     [(None, False, "the rebels \"terrorists", []),
+      (None, False, "the junta a \"murderous regime", [])]),
+    # verbs reporting through their object: criticized Y for Z, cited Y as Z, pointed to Y as Z, praised Y
+    ("UN envoy Hans Grundberg criticized the Houthis for detaining aid workers in Sanaa.",
+     [("Hans Grundberg", False, "the Houthis for detaining aid workers", [])]),
+    ("Amnesty International cited the destruction of the Sheikh Jarrah clinic as evidence of a pattern.",
+     [("Amnesty International", False, "the destruction of the Sheikh Jarrah clinic as evidence", [])]),
+    ("The World Food Programme pointed to the closure of the Rafah crossing as the main cause of the shortages.",
+     [("World Food Programme", False, "the closure of the Rafah crossing as the main cause", [])]),
+    ("The commission did not criticize the army for the raid.", []),
+    ("The Red Cross noted the release of forty detainees from the prison in Aden.",
+     [("Red Cross", False, "the release of forty detainees", [])]),
+    # Ukraine: the parser's adverbial clause after the cue is the reported clause
+    ("Zelensky said after the summit he would not accept any deal that gave up territory.",
+     [("Zelensky", False, "he would not accept any deal", [])]),
+    ("The governor said as he left the building that nothing was agreed.", []),
+    # Sudan: '..., he said, and ...': the clause before the aside is the content
+    ("The convoy could reach El Fasher within two days, the spokesman said, and more trucks were waiting "
+     "at the border.",
+     [(None, False, "The convoy could reach El Fasher within two days", [])]),
+    # Yemen: a bare cue before a long quote ('declared "..."') takes the whole quote
+    ("In a televised address Abdulmalik al-Houthi declared \"Our operations will continue. The ships of the "
+     "enemy will not pass.\"",
+     [("Abdulmalik al-Houthi", True, "Our operations will continue. The ships", [])]),
+    # Haiti: an aside between dashes is no place to cut the speaker
+    ("Jimmy Cherizier -- the former police officer who leads the G9 alliance -- told reporters, "
+     "\"We will fight until the prime minister resigns.\"",
+     [("Jimmy Cherizier", True, "We will fight until the prime minister resigns", [])]),
+    # a headline 'Name ...: ‘...’' in single quotes is that person's direct speech
+    ("Antonio Guterres On Gaza: ‘The Children Are Paying The Highest Price’\n\nThe secretary-general spoke in "
+     "New York.",
+     [("Antonio Guterres", True, "The Children Are Paying The Highest Price", [])]),
+]
+
 BROADCAST = ("Transcript of the interview:\n\n"
              "AMANPOUR: Will your forces withdraw from the corridor before the talks?\n\n"
              "SHOIGU: We have said many times that the corridor stays open for civilians.\n\n"
@@ -357,7 +400,8 @@ _WHOLE = {text: [w[2] for w in expected] for text, expected in MORE_FORMS
 
 
 @pytest.mark.parametrize("text, expected",
-                         SEED_SENTENCES + OTHER_CONFLICTS + RESOLVER_CASES + MORE_FORMS + SPLIT_AND_LABELLED)
+                         SEED_SENTENCES + OTHER_CONFLICTS + RESOLVER_CASES + MORE_FORMS + SPLIT_AND_LABELLED
+                         + NEXT_CLAUSE_AND_OBJECTS)
 def test_attributions_on_sentences(nlp, text, expected):
     doc, entities, atts = _attributions(nlp, text)
     _check_spans(doc.text, atts)

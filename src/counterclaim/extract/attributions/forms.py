@@ -28,7 +28,18 @@ from counterclaim.extract.attributions.speakers import Context, Speaker, _word_s
 _NAMING_DEPS = ("oprd", "ccomp", "xcomp", "attr", "dobj")  # 'called the deal "a disaster"'
 _COMPLEMENT_DEPS = ("prep", "xcomp", "oprd")
 _END_PUNCT = ".!?"
+_SINGLE_QUOTES = "‘’'"
 _ACCORDING_STOP = (",", ";", "(", *DASHES)  # 'according to the UN — deaths which ...'
+
+
+def is_object_cue(tok: Token) -> bool:
+    """A verb that reports only through its object ('criticized X for Y', 'cited X as Y', 'praised X'),
+    used as a verb and not negated; it reads no clause and speaks for no document. 'citing Y' is a relay
+    ('Trend reports citing the ministry'), not a statement of its own."""
+    if tok.tag_ == "VBG" and tok.lemma_.lower() in _word_set("cite_verbs"):
+        return False
+    return (tok.pos_ == "VERB" and tok.lemma_.lower() in _word_set("object_only_cues")
+            and tok.dep_ not in ("amod", "compound") and not any(c.dep_ == "neg" for c in tok.children))
 
 
 def object_form(ctx: Context, v: Token) -> Candidate | None:
@@ -133,15 +144,21 @@ def headline(ctx: Context) -> Candidate | None:
         return None
     ls, le = ctx.lines[0]
     m = re.match(r"[\s*_#]*(?P<name>[^:\n]{2,80}?)[*_]*(?P<colon>:)\s+(?P<rest>\S.*)$", ctx.text[ls:le])
-    if not m or starts_with_mark(m.group("rest")):
+    if not m:
         return None
+    rest = m.group("rest").rstrip(" .*_")
+    quoted = rest[:1] in _SINGLE_QUOTES and rest[-1:] in _SINGLE_QUOTES  # "X Hammers Y: 'You Should Resign'"
+    if starts_with_mark(rest) and not quoted:
+        return None  # a double-quoted headline: the quote rules read it
     ns, ne = ls + m.start("name"), ls + m.end("name")
-    ment = next((x for x in ctx.mentions_in(ns, ne) if x.start == ns and x.end == ne), None)
-    if ment is None or ctx.type_of(ment.entity) not in ("PERSON", "ORG") or word_count(m.group("rest")) < 4:
+    ment = next((x for x in ctx.mentions_in(ns, ne) if x.start == ns and (quoted or x.end == ne)), None)
+    if ment is None or ctx.type_of(ment.entity) not in ("PERSON", "ORG") or word_count(rest) < 4:
         return None
-    start, end = content_span(ctx, ls + m.start("rest"), le, strip=".*_")
+    start, end = content_span(ctx, ls + m.start("rest") + quoted, le, strip=".*_" + _SINGLE_QUOTES)
     colon = ls + m.start("colon")
-    return Candidate((start, end), Speaker(ment.entity, (ns, ne)), (colon, colon + 1), False, "headline 'Name: ...'")
+    speaker = Speaker(ment.entity, (ns, ment.end if quoted else ne))
+    return Candidate((start, end), speaker, (colon, colon + 1), quoted,
+                     "headline 'Name: ‘...’'" if quoted else "headline 'Name: ...'")
 
 
 def block_quotes(ctx: Context, used: set[int]) -> list[Candidate]:

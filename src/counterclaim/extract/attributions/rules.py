@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Token
 
 from counterclaim.extract.attributions.assemble import assemble
 from counterclaim.extract.attributions.candidate import Candidate
-from counterclaim.extract.attributions.forms import according, block_quotes, headline, object_form
+from counterclaim.extract.attributions.forms import according, block_quotes, headline, is_object_cue, object_form
 from counterclaim.extract.attributions.phrases import (
     OBJECT_DEPS,
     content_span,
@@ -99,6 +99,10 @@ def extract_attributions(doc: Doc, entities: list[EntityRecord], mentions: list[
         inverted = tok.i > 0 and doc[tok.i - 1].text == ","  # '..., said X': the verb opens its phrase
         if tok.i not in used and is_cue(tok, inverted=inverted):
             c = _parenthetical(ctx, tok) or _trailing(ctx, tok) or _clausal(ctx, tok)
+            if c is not None:
+                cands.append(c)
+        elif tok.i not in used and is_object_cue(tok):  # 'criticized X for Y', 'cited X as Y'
+            c = object_form(ctx, tok)
             if c is not None:
                 cands.append(c)
     return assemble(ctx, cands)
@@ -212,6 +216,8 @@ def _after_cue(ctx: Context, q: Quote) -> tuple[Token, Speaker] | None:
     if k is None:
         return None
     v = window[k]
+    if _reports_own_clause(v, ctx.text[q.start:q.end].rstrip().endswith(".")):
+        return None  # '"... the timing." The governor said it would be improper ...': the cue of the next clause
     phrase = [t for t in window[:k] if not t.is_punct or t.text not in ",—–-"]
     if phrase:
         if phrase[0].pos_ == "CCONJ" or any(t.pos_ == "VERB" for t in phrase):
@@ -231,6 +237,21 @@ def _after_cue(ctx: Context, q: Quote) -> tuple[Token, Speaker] | None:
             a = v.i + 1
     sp = resolve(ctx, a, b, before=q.start)
     return (v, sp) if sp is not None else None
+
+
+def _reports_own_clause(v: Token, closed: bool) -> bool:
+    """Whether cue ``v`` goes straight on to a clause of its own ('X said it would ...', 'said that ...'),
+    or, after a quote ``closed`` by a full stop, to an object of its own ('"... a bully." X called the
+    senator a ...'): then it opens its own statement and is no cue of the quote before it. A second
+    quote set off by a comma ('"A," he said, "b."') is no clause of its own."""
+    doc, tell = v.doc, _word_set("tell_verbs")
+    for c in v.rights:
+        if c.dep_ != "ccomp" and not (closed and c.dep_ in ("dobj", "oprd") and v.lemma_.lower() not in tell):
+            continue
+        a = c.left_edge.i
+        if a > v.i and not any(t.is_punct or t.is_space for t in doc[v.i + 1:a]) and not starts_with_mark(doc[a].text):
+            return True
+    return False
 
 
 def _signature(ctx: Context, q: Quote) -> tuple[tuple[int, int], Speaker] | None:
@@ -263,6 +284,9 @@ def _before_cue(ctx: Context, q: Quote) -> tuple[Token | None, Speaker] | None:
             return None
     region = text[ls:end].rstrip()
     that = _THAT_END.search(region.rstrip(",")) is not None  # 'stressed that "..."', 'told Sky News that "..."'
+    if region and region[-1] not in ":," and not that:  # 'In an interview X declared "...': the bare cue
+        cue = doc[ctx.tok_at(ls + len(region) - 1)]
+        that = region[-1].isalpha() and cue.pos_ == "VERB" and is_cue(cue)
     if not region or (region[-1] not in ":," and not that):
         return None
     if that and q.close_mark is not None and text[q.after_close:q.after_close + 2].strip()[:1].isalnum():
@@ -352,6 +376,8 @@ def _trailing_parts(ctx: Context, v: Token, *, content_from: int
             continue
         if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG" and doc[c.i - 1].text == ",":
             continue  # '..., the head of the centre said, adding that ...'
+        if c.dep_ in ("cc", "conj") and c.i > v.i + 1 and any(t.text == "," for t in doc[v.i + 1:c.left_edge.i + 1]):
+            continue  # '..., he said, and talks could resume': the next clause is no part of the cue's phrase
         if c.dep_ not in _TAIL_DEPS:
             return None
     if not any(doc[i].pos_ in ("VERB", "AUX") for i in range(lo, comma)):
@@ -444,14 +470,36 @@ def _trailing(ctx: Context, v: Token) -> Candidate | None:
     return Candidate((start, end), sp, cue_span(v), False, f"clause + ', speaker {v.text}'", via=via)
 
 
-def _clause_span(ctx: Context, c: Token, v: Token) -> tuple[int, int]:
+def _clause_as_advcl(v: Token) -> Token | None:
+    """A finite clause with a subject of its own after the cue, no conjunction before it ('said after
+    the convention he would not ...', 'tweeted in the early hours that X was ...'): the small parser
+    reads such a clause as an adverbial one; 'said as he left', 'said before leaving' stay adverbial."""
+    for c in v.rights:
+        if c.dep_ != "advcl" or c.tag_ in ("VBG", "VBN", "VB") and not any(x.dep_ == "aux" for x in c.lefts):
+            continue
+        if any(x.dep_ in ("mark", "aux") and x.lower_ in ("to",) or x.dep_ == "mark" and x.lower_ != "that"
+               for x in c.lefts):
+            continue
+        subj = _subject_start(c)
+        if subj is not None and subj > v.i and not any(t.text in ";:" or "\n" in t.text for t in v.doc[v.i:subj]):
+            return c
+    return None
+
+
+def _subject_start(c: Token) -> int | None:
+    """First token of the subject of clause ``c``, if it has one."""
+    subj = next((x for x in c.lefts if x.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    return subj.left_edge.i if subj is not None else None
+
+
+def _clause_span(ctx: Context, c: Token, v: Token, first: int | None = None) -> tuple[int, int]:
     """The words of clause ``c`` (its 'that' dropped), kept within the paragraph of the cue ``v``.
 
     The clause stops at a semicolon and before a conjoined clause that reports someone
     else's words ('..., and when pressed, the mother replied ...'), outside quotes.
     """
     doc = ctx.doc
-    a, b = c.left_edge.i, c.right_edge.i + 1
+    a, b = c.left_edge.i if first is None else first, c.right_edge.i + 1
     while a < b and (doc[a].dep_ == "mark" or doc[a].is_punct or doc[a].is_space):
         a += 1
     for t in doc[a:b]:
@@ -474,6 +522,10 @@ def _clausal(ctx: Context, v: Token) -> Candidate | None:
     if v.pos_ not in ("VERB", "AUX"):
         return None
     clause = next((c for c in v.rights if c.dep_ == "ccomp"), None)
+    first = None
+    if clause is None:  # 'X said after the meeting he would ...': the parser's advcl is the reported clause
+        clause = _clause_as_advcl(v)
+        first = _subject_start(clause) if clause is not None else None
     how = ""
     if clause is None:
         for d in v.rights:
@@ -485,7 +537,7 @@ def _clausal(ctx: Context, v: Token) -> Candidate | None:
                     break
     if clause is None:
         return object_form(ctx, v)
-    start, end = _clause_span(ctx, clause, v)
+    start, end = _clause_span(ctx, clause, v, first)
     if end - start < 8:
         return None
     data = attribution_data()

@@ -27,6 +27,7 @@ from counterclaim.resources import load_json, slug
 
 SPEAKER_TYPES = ("PERSON", "ORG")
 OWNER_TYPES = ("PERSON", "ORG", "GPE")
+_DASHES = ("-", "—", "–", "--")
 _STRIP_POS = ("PUNCT", "SPACE", "CCONJ", "ADV", "PART", "SYM")
 
 
@@ -37,7 +38,7 @@ def attribution_data() -> dict:
         "according_cues", "cite_verbs", "tell_verbs", "mistagged_cues", "relay_nouns", "relay_preps",
         "passive_subjects", "pronouns", "document_nouns", "document_owner_preps", "speaker_nouns",
         "scare_quote_max_words", "floating_quote_min_words", "parenthetical_tail_max_tokens", "floating_max_paragraphs", "speaker_max_tokens",
-        "outlet_line_stopwords", "outlet_line_max_words", "indefinite_speakers", "document_cues", "object_cues", "naming_cues", "headline_max_offset", "lead_paragraph_min_chars",
+        "outlet_line_stopwords", "outlet_line_max_words", "indefinite_speakers", "document_cues", "object_cues", "object_only_cues", "naming_cues", "headline_max_offset", "lead_paragraph_min_chars",
         "lead_paragraphs"))
 
 
@@ -238,8 +239,11 @@ def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
     """
     doc = ctx.doc
     data = attribution_data()
+    dashes = [i for i in range(a, b) if doc[i].text in _DASHES and (i == 0 or doc[i - 1].whitespace_)]
+    if len(dashes) >= 2 and dashes[0] > a:  # 'John Doe, the head of X -- the firm that ... --': an aside
+        b = dashes[0]
     for i in range(b - 1, a - 1, -1):  # 'Bamako, 12 May - The junta': the speaker follows the dash
-        if doc[i].text in ("-", "—", "–", "--") and (i == 0 or doc[i - 1].whitespace_):
+        if doc[i].text in _DASHES and (i == 0 or doc[i - 1].whitespace_):
             a = i + 1
             break
         if "\n" in doc[i].text:  # a live blog's '11:15 a.m.' line above: the speaker is on the cue's line
