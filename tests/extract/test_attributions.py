@@ -361,6 +361,9 @@ NEXT_CLAUSE_AND_OBJECTS = [
     ("Jimmy Cherizier -- the former police officer who leads the G9 alliance -- told reporters, "
      "\"We will fight until the prime minister resigns.\"",
      [("Jimmy Cherizier", True, "We will fight until the prime minister resigns", [])]),
+    # a person's role qualified by a people is no statement of that people: the span stays, unresolved
+    ("The Venezuelan minister said the border crossing at Cucuta would stay closed.",
+     [(None, False, "the border crossing at Cucuta", [])]),
     # a headline 'Name ...: ‘...’' in single quotes is that person's direct speech
     ("Antonio Guterres On Gaza: ‘The Children Are Paying The Highest Price’\n\nThe secretary-general spoke in "
      "New York.",

@@ -304,10 +304,12 @@ def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
         return Speaker(described, chars, "description")
     ent = ctx.entity_of_tokens(a, b)
     if ent is None:  # "Mali's army", "the Azerbaijani side": a place or people modifying the head
+        # a person's role ('the Democratic senator', 'the Iraqi minister') is no people: never the NORP
+        kinds = ("GPE",) if lemma in role_head_words() else ("GPE", "NORP")
         for t in head.children:
             if t.dep_ in ("poss", "compound", "amod", "nmod") and a <= t.i < b:
-                ent = ctx.entity_of_tokens(t.left_edge.i, t.right_edge.i + 1, t, ("GPE", "NORP"))
-                if ctx.type_of(ent) in ("GPE", "NORP"):
+                ent = ctx.entity_of_tokens(t.left_edge.i, t.right_edge.i + 1, t, kinds)
+                if ctx.type_of(ent) in kinds:
                     break
                 ent = None
     if ent is None and all(t.pos_ == "PROPN" for t in span):
