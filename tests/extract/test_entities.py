@@ -120,6 +120,27 @@ def test_an_institution_word_that_only_modifies_a_noun_is_no_institution(nlp, te
         assert any(e.type == "NORP" and e.name == nationality for e in ents.values())
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a title-case headline's capitalised words are no names unless the text or the gazetteer knows them
+        ("Grim Accounts From Mariupol As Siege Tightens\n\nResidents said the theatre was hit on Wednesday.",
+         {"Mariupol"}),
+        ("Horror Stories from El Fasher: “Rapid Support Forces” Spreading Death\n\nArmed men gathered about 200 "
+         "men near the city, a survivor said.", {"El Fasher", "Rapid Support Forces"}),
+        # a name the body repeats stays, whatever the headline's case
+        # a name a title introduces is a name, in any case
+        ("Statement by Defence Minister Oleksii Reznikov After Kramatorsk Station Strike\n\nThe minister said the "
+         "strike was deliberate.", {"Reznikov", "Kramatorsk"}),
+        ("Kachin Independence Army Seizes Border Post\n\nThe Kachin Independence Army said it had taken the post.",
+         {"Kachin Independence Army"}),
+    ],
+)
+def test_a_title_case_headline_guesses_no_names(nlp, text, expected):
+    _, ents, _ = _analyse(nlp, text)
+    assert {e.name for e in ents.values()} == expected
+
+
 def test_a_number_before_people_is_not_a_date(nlp):
     doc = nlp("487 people were seriously injured, 1275 people were taken hostage.")
     labels = {e.text: e.label_ for e in doc.ents}

@@ -10,6 +10,7 @@ the pipeline component in :mod:`.component` assigns them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 
@@ -18,6 +19,7 @@ from spacy.util import filter_spans
 
 from counterclaim.extract.entities.gazetteer import Gazetteer, load_gazetteer
 from counterclaim.extract.entities.persons import person_fixes
+from counterclaim.extract.entities.roles import role_head_words
 from counterclaim.resources import load_json
 
 _EDGE_JUNK = {"*", "**", "_", "\"", "'", "“", "”", "‘", "’", ",", ".", ":", ";", "(", ")", "-", "–", "—"}
@@ -177,7 +179,48 @@ def fixed_entities(doc: Doc, gaz: Gazetteer | None = None) -> list[Span]:
     if persons:  # a context-read PERSON replaces the span it covers ('Ilaria Allegrozzi' tagged ORG)
         spans = [e for e in spans if not any(p.start <= e.start and e.end <= p.end for p in persons)]
         spans = filter_spans([*persons, *spans])
+    spans = _headline_guesses_dropped(doc, spans, gaz)
     return filter_spans([*spans, *_repeated_surnames(doc, spans)])
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_TITLE_CASE_SHARE = 0.7  # of a line's words of four letters or more, capitalised: a headline in title case
+_HEADLINE_WITHIN = 600  # characters from the top
+
+
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
+    """The title-case lines above a story's first sentence (its headline, kicker, standfirst)."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        if m.start() > _HEADLINE_WITHIN or m.group(0).rstrip()[-1:] in ".!?\"”’" or not text[m.end():].strip():
+            break  # the story has begun (a sign-off at its end is no headline), or a text of one line
+        long = [w for w in _WORD.findall(m.group(0)) if len(w) > 3]
+        if len(long) >= 3 and sum(w[0].isupper() for w in long) >= _TITLE_CASE_SHARE * len(long):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _headline_guesses_dropped(doc: Doc, spans: list[Span], gaz: Gazetteer) -> list[Span]:
+    """In a title-case headline every word is capitalised, so the model's names there are guesses ('Horror
+    Stories from ...' read as an organisation): one the gazetteer does not know, no title or 'by' introduces
+    ('Statement by Defence Minister Oleksii Reznikov') and the text never names again is dropped."""
+    lines = _title_case_lines(doc.text)
+    if not lines:
+        return spans
+    lowered = doc.text.lower()
+    heads = role_head_words()
+    titled = {s.start for s in spans  # a title or 'by' up to three words before ('by Defence Minister Oleksii <X>')
+              if any(t.lower_ in heads or t.lower_ == "by" for t in doc[max(0, s.start - 3):s.start])}
+    kept = []
+    for s in spans:
+        line = next(((a, b) for a, b in lines if a <= s.start_char and s.end_char <= b), None)
+        if line is not None and gaz.lookup(s.text) is None and s.start not in titled:  # 'by Secretary of X <name>'
+            name = s.text.lower()
+            elsewhere = lowered.find(name, 0, line[0]) >= 0 or lowered.find(name, line[1]) >= 0
+            if not elsewhere:
+                continue
+        kept.append(s)
+    return kept
 
 
 def _institutions(doc: Doc, spans: list[Span], data: dict) -> list[Span]:
