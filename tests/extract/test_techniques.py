@@ -56,6 +56,11 @@ def _techniques(nlp, text):
          {"Loaded_Language"}),
         ("We call on Pristina not to act under the influence of foreign patrons.", "under the influence of",
          {"Guilt_by_Association"}),
+        # a doubt marker on a common word of the text doubts it
+        ("The opposition called the vote a sham and the so-called free elections a farce staged for the cameras.",
+         "so-called free elections", {"Doubt"}),
+        ("\"Their hypocrisy knows no bounds,\" the spokesman said of the sanctions.", "hypocrisy",
+         {"Loaded_Language"}),
     ],
 )
 def test_rules_flag_techniques(nlp, text, near, labels):
@@ -79,6 +84,13 @@ def test_rules_flag_techniques(nlp, text, near, labels):
         "Washington says Tehran continues to arm its terrorist proxies in Yemen and Lebanon.",
         "Sunni extremists attacked a checkpoint near Ramadi overnight, police said.",
         "The court reopened the infamous 1994 case on Monday, the prosecutor's office said.",
+        # a doubt marker introducing a term in quotation marks or a name is how reporters name a term
+        "Negotiators disagreed over the so-called \"snapback\" mechanism in the draft, diplomats said.",
+        "Troops withdrew from the so-called Grey Zone along the front line, the army said.",
+        # a measure of time is no minimisation; a capitalised word inside a sentence belongs to a name
+        "Shelling resumed in the east just a few hours after the truce began, residents said.",
+        "The minister gave an interview to the Brutal Honesty podcast on Monday.",
+        "The commander said the rebels were still under the orders of the general staff.",
         NEUTRAL_WIRE,
     ],
 )

@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from counterclaim.extract.techniques.lexicon import Lexicon, lexicon
 from counterclaim.resources import load_json
 
 _JOINERS = {",", "and", "or", "-", "–", "so", "very", "most", "utterly", "completely", "totally", "such"}
 _DEFINITE = {"the", "this", "that", "these", "those"}
+_ASIDE_OPENERS = {"—", "–", "(", "["}
 _MAX_WALK = 6
 
 
@@ -77,6 +78,18 @@ def _walk_adjectives(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return i, j
 
 
+def _in_a_name(tok: Token) -> bool:
+    """A capitalised word inside a sentence is part of a name or title ('the Michael Savage show', 'The Dictator Pope').
+
+    Not in a title-case headline, where every word is capitalised ('Trump Calls Them Thugs').
+    """
+    if not tok.text[:1].isupper() or tok.is_sent_start or tok.i == 0 or "\n" in tok.nbor(-1).text \
+            or tok.nbor(-1).text in ("“", '"', "‘", "'", ":", "("):
+        return False
+    words = [t for t in _sentence(tok.doc, tok.i) if t.is_alpha and len(t) > 3]
+    return sum(t.text[0].isupper() for t in words) < 0.7 * len(words)
+
+
 def loaded_hits(doc: Doc, m: Matchers) -> list[Hit]:
     """Loaded_Language on each strongly evaluative word, spread over its adjective phrase.
 
@@ -89,6 +102,8 @@ def loaded_hits(doc: Doc, m: Matchers) -> list[Hit]:
         tok = doc[e - 1]
         word = doc[s:e].text.lower()
         if word in m.noun_only and tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if _in_a_name(doc[s]):
             continue
         if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "acomp", "conj") and tok.tag_ not in ("VBD", "VBN"):
             continue
@@ -147,7 +162,7 @@ def labelling_hits(doc: Doc, m: Matchers) -> list[Hit]:
     out = []
     for _, s, e in m.labelling(doc):
         span = doc[s:e]
-        if span.root.pos_ not in ("NOUN", "PROPN", "ADJ"):
+        if span.root.pos_ not in ("NOUN", "PROPN", "ADJ") or _in_a_name(doc[s]):
             continue
         i, j = s, e
         while i > 0 and (doc[i - 1].pos_ == "ADJ" or doc[i - 1].ent_type_ == "NORP") and s - i < 3:
@@ -157,7 +172,8 @@ def labelling_hits(doc: Doc, m: Matchers) -> list[Hit]:
         out.append(Hit(i, j, "Name_Calling-Labeling", 0.75, f"labels someone '{span.text}'", "labelling_noun",
                        span.text.lower()))
     for tok in doc:
-        if tok.lower_ in m.lex.conditional and tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+        # written in lower case: a capitalised 'Terrorists' heads a title-case headline or a sentence, naming no one
+        if tok.lower_ in m.lex.conditional and tok.pos_ in ("NOUN", "PROPN", "ADJ") and tok.text.islower():
             named = _names_someone(doc, tok.i, tok.i + 1, m.lex)
             if named is not None:
                 out.append(Hit(*named, "Name_Calling-Labeling", 0.7,
@@ -182,6 +198,19 @@ def _sentence(doc: Doc, i: int) -> Span:
     return doc[s:e]
 
 
+def qualifies_common_word(doc: Doc, s: int, e: int) -> bool:
+    """Whether a doubt marker at ``[s, e)`` qualifies a common word ('so-called referendums', 'so-called free media').
+
+    Reporters use the same markers to introduce a term: in quotation marks ('the so-called
+    "sunset" clause'), a proper name ('the so-called Demilitarized Zone') or an aside set off
+    by a dash or a bracket ('— so-called ghost guns —'); none of these doubts anything.
+    """
+    if e >= len(doc) or (s > 0 and doc[s - 1].text in _ASIDE_OPENERS):
+        return False
+    nxt = doc[e]
+    return nxt.is_alpha and not nxt.text[0].isupper() and (nxt.pos_ in ("NOUN", "ADJ") or nxt.tag_ == "VBG")
+
+
 def pattern_hits(doc: Doc, m: Matchers) -> list[Hit]:
     """The Matcher patterns of the data file, and the insult predicate ('He is not a fool')."""
     out = []
@@ -193,7 +222,10 @@ def pattern_hits(doc: Doc, m: Matchers) -> list[Hit]:
                            "insult", doc[e - 1].lower_))
             continue
         p = m.lex.patterns[int(name[1:])]
-        if p.get("span") == "sentence" or p.get("requires"):
+        if p.get("requires") == "doubted_term":
+            if not qualifies_common_word(doc, s, e):
+                continue
+        elif p.get("span") == "sentence" or p.get("requires"):
             sent = _sentence(doc, s)
             if p.get("requires") == "turn_verbs" and not any(
                     t.lemma_.lower() in m.lex.turn_verbs and t.pos_ == "VERB" and not s <= t.i < e for t in sent):
