@@ -171,6 +171,11 @@ RESOLVER_CASES = [
     ("Grim Accounts from Mariupol: “Occupation Troops” Spreading Terror\n\nResidents fled the town on Monday.", []),
     ("Zelensky: “We will not give up our land”\n\nThe president spoke in Kyiv on Monday.",
      [("Zelensky", True, "We will not give up our land", [])]),
+    # Nigeria: 'they' after the people an agency interviewed are those people, not the agency
+    ("Reuters interviewed four eyewitnesses and six aid workers in Maiduguri. They said those fleeing the town were "
+     "rounded up by gunmen.", [(None, False, "those fleeing the town", [])]),
+    ("The Interior Ministry said the convoy was attacked at dawn. They said 12 police officers were killed.",
+     [("Interior Ministry", False, "the convoy was attacked", []), ("Interior Ministry", False, "12 police officers", [])]),
     # Sudan, both sides: after '..., describing' / '..., dismissing' comes the participle's object, never a speaker
     ("The regional health office released new casualty lists on Tuesday, describing the strikes as deliberate "
      "attacks on civilians.",

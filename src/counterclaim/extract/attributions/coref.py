@@ -136,7 +136,10 @@ def resolve_pronoun(ctx: Context, kind: str, before: int, word: str = "") -> str
             return salient
         return next((e for e in _before(ctx, before, ("PERSON",)) if fits(e)), None)
     doc = ctx.doc
+    people = _plural_people_at(ctx, before) if word == "they" else -1
     for m in reversed(ctx.mentions_in(max(0, before - _LOOKBACK_CHARS), before)):
+        if m.start < people:  # '... six aid workers interviewed by Reuters. They said': the workers, not Reuters
+            return None
         if ctx.type_of(m.entity) not in ("ORG", "GPE") or ctx.quote_at(m.start) is not None:
             continue
         t = doc[ctx.tok_at(m.start)]
@@ -145,6 +148,26 @@ def resolve_pronoun(ctx: Context, kind: str, before: int, word: str = "") -> str
         if t.dep_ in ("nsubj", "nsubjpass"):
             return m.entity
     return None
+
+
+def _plural_people_at(ctx: Context, before: int) -> int:
+    """Where the last plural noun for people ('witnesses', 'aid workers', 'officials') stands in this sentence or
+    the one before, outside quotes; -1 when none: a 'they' there speaks for them, not for an organisation."""
+    doc = ctx.doc
+    if not len(doc):
+        return -1
+    sent = doc[min(ctx.tok_at(before), len(doc) - 1)].sent
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    nouns = _people_nouns()
+    for t in reversed(doc[start:ctx.tok_at(before)]):
+        if t.tag_ == "NNS" and (t.lower_ in nouns or t.lemma_.lower() in nouns) and ctx.quote_at(t.idx) is None:
+            return t.idx
+    return -1
+
+
+@cache
+def _people_nouns() -> frozenset[str]:
+    return frozenset(load_json("attributions.json")["plural_people_nouns"])
 
 
 def _salient_person(ctx: Context, before: int, fits: Callable[[str], bool]) -> str | None:

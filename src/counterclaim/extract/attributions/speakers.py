@@ -265,7 +265,7 @@ def resolve(ctx: Context, a: int, b: int, *, before: int) -> Speaker | None:
             who = ctx.last_person(at, quote) if quote is not None else resolve_pronoun(ctx, kind, at, head.lower_)
             return Speaker(who, chars, "pronoun")
         if kind == "previous":  # the previous speaker if any (assemble), else the last organisation subject
-            return Speaker(resolve_pronoun(ctx, kind, at), chars, "pronoun", pending=kind)
+            return Speaker(resolve_pronoun(ctx, kind, at, head.lower_), chars, "pronoun", pending=kind)
         return Speaker(None, chars, "pronoun", pending=kind)
     holder = role_acronym(ctx, head.text, before)
     if holder is not None:
