@@ -47,6 +47,8 @@ def role_data() -> dict:
     return {
         "heads": heads,
         "max_head": max(len(h) for h in heads),
+        # Every prefix of a head's first word: a token that is none of them starts no head (hot-loop filter).
+        "head_prefixes": {h[0][:k] for h in heads for k in range(1, len(h[0]) + 1)},
         "modifiers": set(data["modifiers"]),
         "org_followers": set(data["org_followers"]),
         "synonyms": syn,
@@ -80,6 +82,9 @@ def role_complement(role: str) -> str:
 
 def _match_head(doc: Doc, i: int, data: dict) -> int:
     """Length in tokens of the role head starting at token i (0 if none)."""
+    first = doc[i].lower_
+    if first not in data["head_prefixes"] and first.split()[:1] == [first]:
+        return 0  # the words (or, hyphens joined, the one word) would start with it: no head does
     for n in range(data["max_head"], 0, -1):
         if i + n > len(doc):
             continue
