@@ -84,3 +84,20 @@ def test_the_packaged_model_ranks_a_casualty_figure_above_small_talk():
     figure, thanks = probabilities(["Russian shelling killed 14 civilians in Kharkiv on Tuesday, "
                                     "the regional governor said.", "Thank you all for coming tonight."], model)
     assert figure > model.threshold > thanks
+
+
+def test_a_claim_is_scored_with_its_sentences_vector(monkeypatch):
+    """The embedding blocks read the sentence given for each text; the n-gram blocks read the text itself."""
+    seen: list[list[str]] = []
+
+    def encode(texts, memo=None):
+        seen.append(list(texts))
+        return np.zeros((len(texts), 384), dtype=np.float32)
+
+    monkeypatch.setattr("counterclaim.link.embed.encode", encode)
+    claim = "14 people were killed and 31 injured in the shelling of Kharkiv"
+    sentence = f"The ministry said {claim}."
+    probabilities([claim], sentences=[sentence])
+    assert seen == [[sentence]]
+    with pytest.raises(ValueError):
+        probabilities([claim, claim], sentences=[sentence])

@@ -31,3 +31,18 @@ def test_memo_encodes_each_text_once_and_returns_the_same_vector(nlp) -> None:
     assert list(memo) == SENTENCES  # only the new text was added
     assert np.array_equal(both[0], first[0])  # the stored vector, not a second encoding
     assert np.allclose(both, encode(SENTENCES), atol=1e-5)  # the same vectors as without a memo
+
+
+def test_an_analysed_document_encodes_each_sentence_once_and_nothing_else() -> None:
+    """Claims are scored with their sentence's vector, the one the technique neighbours read: no claim span is
+    encoded beside its sentence (wire copy from the war in Ukraine, 2022–)."""
+    from counterclaim.analyze import parse_texts
+    from counterclaim.extract.claims.rules import units
+
+    text = ("Ukraine's defence ministry said 14 civilians were killed in the shelling of Kharkiv on Tuesday. "
+            "Russia's defence ministry denied that its forces had struck residential areas. "
+            "Kyiv accused Moscow of war crimes, the foreign minister told reporters.")
+    doc = parse_texts([text])[0]
+    assert doc._.cc_claims, "the stages under test saw no claim"
+    sentences = {u.text for u in units(doc)}
+    assert set(doc_memo(doc)) <= sentences

@@ -32,14 +32,17 @@ def blend(model_probability: float, cue_score: float) -> float:
     return max(0.0, min(1.0, (w["model"] * model_probability + w["cues"] * cue_score) / (w["model"] + w["cues"])))
 
 
-def rescore(claims: list[ClaimRecord], memo: dict[str, np.ndarray] | None = None) -> list[ClaimRecord]:
+def rescore(claims: list[ClaimRecord], memo: dict[str, np.ndarray] | None = None,
+            sentences: list[str] | None = None) -> list[ClaimRecord]:
     """The claims with ``checkworthy`` = blend(model, cue score already in ``checkworthy``), ties broken.
 
     ``memo``: the document's sentence vectors already encoded (see :func:`counterclaim.link.embed.doc_memo`).
+    ``sentences``: each claim's sentence, whose vector the model's embedding blocks read (one encoding per
+    sentence, shared with the technique neighbours); the n-gram blocks read the claim's own text.
     """
     if not claims:
         return claims
-    probs = probabilities([c.text for c in claims], memo=memo)
+    probs = probabilities([c.text for c in claims], memo=memo, sentences=sentences)
     seen: set[float] = set()
     out = []
     for c, p in zip(claims, probs, strict=True):

@@ -149,9 +149,16 @@ def load_model() -> Model:
     return model_from(load_json(MODEL_FILE))
 
 
-def probabilities(texts: Sequence[str], model: Model | None = None,
-                  memo: dict[str, np.ndarray] | None = None) -> np.ndarray:
-    """P(check-worthy) of each text under the model (``memo``: vectors already encoded, see link.embed)."""
+def probabilities(texts: Sequence[str], model: Model | None = None, memo: dict[str, np.ndarray] | None = None,
+                  sentences: Sequence[str] | None = None) -> np.ndarray:
+    """P(check-worthy) of each text under the model.
+
+    ``memo``: vectors already encoded (see :func:`counterclaim.link.embed.doc_memo`). ``sentences``: for each
+    text, the sentence whose embedding scores it (a claim cut from its sentence takes the sentence's vector,
+    which the other stages of the document share); by default the text itself.
+    """
+    if sentences is not None and len(sentences) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(sentences)} sentences")
     model = model or load_model()
     if not texts:
         return np.zeros(0)
@@ -164,7 +171,7 @@ def probabilities(texts: Sequence[str], model: Model | None = None,
             if emb is None:
                 from counterclaim.link.embed import encode
 
-                emb = encode(list(texts), memo).astype(np.float64)
+                emb = encode(list(sentences if sentences is not None else texts), memo).astype(np.float64)
             z += block.weight * _embedding_scores(emb, block)
         else:
             z += block.weight * _tfidf_scores(texts, block)

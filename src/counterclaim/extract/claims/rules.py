@@ -381,6 +381,7 @@ def extract_claims(
     index = _Mentions(doc, mentions)
     salient = _salience(index, types, {asserter} | relays if asserter else relays, data)
     claims: list[ClaimRecord] = []
+    sentences: list[str] = []  # each claim's sentence: the model reads its vector (shared with the techniques)
     for sent, start, end, att, speaker in _pieces(doc, attributions, index, types, asserter, data):
         lower = text[start:end].lower()
         toks = [t for t in sent if start <= t.idx < end]
@@ -461,7 +462,8 @@ def extract_claims(
             claim_type=claim_type, polarity=polarity, checkworthy=_rank_cues(score, features, data), about=tuple(about),
             attribution=att.id if att is not None else None,
             rule="; ".join(cues) or "actor statement"))
-    claims = rescore(claims, doc_memo(doc))  # the learned model joins the cue score (counterclaim.checkworthy)
+        sentences.append(sent.text)
+    claims = rescore(claims, doc_memo(doc), sentences)  # the learned model joins the cue score (counterclaim.checkworthy)
     linked = []
     for q in quantities:
         owner = next((c for c in claims if c.start <= q.start and q.end <= c.end), None)
