@@ -168,7 +168,7 @@ def spark_ingest(
     from counterclaim.spark.job import spark_ingest as run_job
     from counterclaim.spark.job import spark_session
 
-    ledger = current_ledger()
+    ledger = current_ledger(create=True)  # an ingest: it starts the ledger, as `ingest` does
     spark = spark_session(master)
     try:
         with err.status("analysing with Spark…"):
