@@ -9,14 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from counterclaim.cli.common import (
-    State,
-    app,
-    current_ledger,
-    err,
-    out,
-    reader_may_leave,
-)
+from counterclaim.cli.common import State, app, current_ledger, err, out, reader_may_leave
 
 corrections_app = typer.Typer(
     help="Analysts' verdicts on ledger items: list them, add one, and the Label Studio round trip.\n\n"

@@ -11,14 +11,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from counterclaim.cli.common import (
-    State,
-    app,
-    current_ledger,
-    err,
-    out,
-    reader_may_leave,
-)
+from counterclaim.cli.common import State, app, current_ledger, err, out, reader_may_leave
 from counterclaim.records import describe_figure
 
 
