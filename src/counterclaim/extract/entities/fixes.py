@@ -20,6 +20,7 @@ from spacy.util import filter_spans
 from counterclaim.extract.entities.gazetteer import Gazetteer, load_gazetteer
 from counterclaim.extract.entities.persons import person_fixes
 from counterclaim.extract.entities.roles import role_head_words
+from counterclaim.names import is_title_case
 from counterclaim.resources import load_json
 
 _EDGE_JUNK = {"*", "**", "_", "\"", "'", "“", "”", "‘", "’", ",", ".", ":", ";", "(", ")", "-", "–", "—"}
@@ -184,7 +185,6 @@ def fixed_entities(doc: Doc, gaz: Gazetteer | None = None) -> list[Span]:
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_TITLE_CASE_SHARE = 0.7  # of a line's words of four letters or more, capitalised: a headline in title case
 _HEADLINE_WITHIN = 600  # characters from the top
 
 
@@ -194,8 +194,7 @@ def _title_case_lines(text: str) -> list[tuple[int, int]]:
     for m in re.finditer(r"[^\n]+", text):
         if m.start() > _HEADLINE_WITHIN or m.group(0).rstrip()[-1:] in ".!?\"”’" or not text[m.end():].strip():
             break  # the story has begun (a sign-off at its end is no headline), or a text of one line
-        long = [w for w in _WORD.findall(m.group(0)) if len(w) > 3]
-        if len(long) >= 3 and sum(w[0].isupper() for w in long) >= _TITLE_CASE_SHARE * len(long):
+        if is_title_case(_WORD.findall(m.group(0)), min_words=3):
             out.append((m.start(), m.end()))
     return out
 

@@ -17,6 +17,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from counterclaim.extract.techniques.lexicon import Lexicon, lexicon
+from counterclaim.names import is_title_case
 from counterclaim.resources import load_json
 
 _JOINERS = {",", "and", "or", "-", "–", "so", "very", "most", "utterly", "completely", "totally", "such"}
@@ -86,8 +87,7 @@ def _in_a_name(tok: Token) -> bool:
     if not tok.text[:1].isupper() or tok.is_sent_start or tok.i == 0 or "\n" in tok.nbor(-1).text \
             or tok.nbor(-1).text in ("“", '"', "‘", "'", ":", "("):
         return False
-    words = [t for t in _sentence(tok.doc, tok.i) if t.is_alpha and len(t) > 3]
-    return sum(t.text[0].isupper() for t in words) < 0.7 * len(words)
+    return not is_title_case(t.text for t in _sentence(tok.doc, tok.i) if t.is_alpha)
 
 
 def loaded_hits(doc: Doc, m: Matchers) -> list[Hit]:
