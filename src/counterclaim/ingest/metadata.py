@@ -46,7 +46,8 @@ def _cues() -> dict:
     data = load_json(
         "metadata.json",
         required=("boilerplate_lines", "dateline_stopwords", "published_prefixes", "doc_type_title_cues",
-                  "doc_type_body_cues", "outlet_patterns", "outlet_stopwords"),
+                  "doc_type_title_object_verbs", "doc_type_body_cues", "doc_type_weak_body_cues", "outlet_patterns",
+                  "outlet_stopwords"),
     )
     return {
         "boilerplate": [re.compile(p, re.I) for p in data["boilerplate_lines"]],
@@ -54,9 +55,9 @@ def _cues() -> dict:
         "published": re.compile(
             rf"\b(?:{'|'.join(data['published_prefixes'])})\s*:?\s+(?P<date>{_DATE})", re.I),
         "title_cues": data["doc_type_title_cues"],
-        "title_object_verbs": re.compile(data.get("doc_type_title_object_verbs", r"(?!)"), re.I),
+        "title_object_verbs": re.compile(data["doc_type_title_object_verbs"], re.I),
         "weak_body_cues": {k: [re.compile(p, re.I | re.M) for p in v]
-                           for k, v in data.get("doc_type_weak_body_cues", {}).items()},
+                           for k, v in data["doc_type_weak_body_cues"].items()},
         "body_cues": {k: [re.compile(p, re.I | re.M) for p in v] for k, v in data["doc_type_body_cues"].items()},
         "outlets": [re.compile(p) for p in data["outlet_patterns"]],
         "outlet_stop": set(data["outlet_stopwords"]),
