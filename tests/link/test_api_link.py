@@ -29,12 +29,16 @@ WORKS_SHARING_A_NAME = {
 }
 
 
+def _write_works(folder) -> list:
+    """The two statements of WORKS_SHARING_A_NAME as files in ``folder``."""
+    for name, text in WORKS_SHARING_A_NAME.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [folder / name for name in WORKS_SHARING_A_NAME]
+
+
 def test_incremental_linking_equals_a_full_relink(tmp_path, seed_paths):
     """Seeds and two works sharing a name, ingested one at a time: the export is byte-identical after relink."""
-    extra = []
-    for name, text in WORKS_SHARING_A_NAME.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        extra.append(tmp_path / name)
+    extra = _write_works(tmp_path)
     one_by_one = open_ledger(str(tmp_path / "inc.db"))
     for path in [seed_paths[p] for p in sorted(seed_paths)] + extra:
         ingest(one_by_one, [path], link_after=True)
@@ -68,10 +72,7 @@ def test_a_linker_crash_is_a_coded_failure_and_the_documents_stay_for_the_next_r
     """A bug in the linker is E305, not a traceback: every document is stored, unlinked, and a relink links it."""
     import counterclaim.link as link_package
 
-    paths = []
-    for name, text in WORKS_SHARING_A_NAME.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        paths.append(tmp_path / name)
+    paths = _write_works(tmp_path)
     ledger = open_ledger(str(tmp_path / "crash.db"))
 
     def broken(*_args, **_kwargs):
