@@ -1,11 +1,13 @@
 """``counterclaim_techniques_v1``: persuasion techniques with their reasons and speakers.
 
-Reads ``doc._.cc_attributions`` and ``doc._.cc_asserter`` (missing stages count as
-empty) and sets ``doc._.cc_techniques``. Rules (lexicons and Matcher patterns) run
-first; sentences no rule flagged fall back to the nearest labelled example sentence
-(:mod:`.neighbours`). Overlapping flags of one label are merged. A technique inside
-an attribution's content belongs to its speaker (the innermost one), any other to
-the document's asserter.
+Reads ``doc._.cc_attributions``, ``doc._.cc_asserter`` and ``doc._.cc_claims`` (missing
+stages count as empty) and sets ``doc._.cc_techniques``. Rules (lexicons and Matcher
+patterns) run first; a sentence no rule flagged falls back to the nearest labelled
+example sentence (:mod:`.neighbours`) when it carries a claim. The claims stage has
+encoded those sentences for the check-worthiness model already, so the neighbours add
+no encoding (without the claims stage, every sentence is a candidate). Overlapping
+flags of one label are merged. A technique inside an attribution's content belongs to
+its speaker (the innermost one), any other to the document's asserter.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from counterclaim.link.embed import doc_memo
 from counterclaim.extract.techniques.rules import Hit, Matchers, rule_hits
 from counterclaim.records import AttributionRecord, TechniqueRecord, span_fields
 
-for _name in ("cc_techniques", "cc_attributions", "cc_asserter"):
+for _name in ("cc_techniques", "cc_attributions", "cc_asserter", "cc_claims"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -56,7 +58,9 @@ def extract_techniques(doc: Doc, matchers: Matchers, attributions: list[Attribut
     if neighbours:
         flagged = {i for h in hits for i in range(h.start, h.end)}
         limit = lexicon().neighbours["max_sentence_chars"]
-        todo = [u for u in units(doc) if len(u.text) <= limit and not flagged.intersection(range(u.start, u.end))]
+        claims = doc._.cc_claims
+        todo = [u for u in units(doc) if len(u.text) <= limit and not flagged.intersection(range(u.start, u.end))
+                and (claims is None or any(u.start_char <= c.start < u.end_char for c in claims))]
         for unit, near in zip(todo, nearest([u.text for u in todo], doc_memo(doc)), strict=True):
             if near is not None:
                 score = round(min(1.0, 0.5 + near.margin + (near.similarity - 0.7)), 3)
