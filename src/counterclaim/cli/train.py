@@ -1,4 +1,4 @@
-"""`counterclaim train checkworthy`: re-fit the models shipped in the package."""
+"""`counterclaim train checkworthy | technique-vectors`: re-fit the models shipped in the package."""
 
 from __future__ import annotations
 
@@ -39,3 +39,15 @@ def train_checkworthy(
         raise UsageError(f"no training file at {data}", code="E002")
     target = out_path or Path(str(files("counterclaim").joinpath("data", MODEL_FILE)))
     train(data, target, cache=cache, log=lambda line: err.print(line, markup=False))
+
+
+@train_app.command("technique-vectors")
+def train_technique_vectors() -> None:
+    """Encode the technique example sentences (data/techniques_examples.jsonl) into the shipped vectors file.
+
+    Run it after editing the examples; until then the examples are encoded at run time.
+    """
+    from counterclaim.extract.techniques.neighbours import vectors_path, write_vectors
+
+    n = write_vectors()
+    err.print(f"wrote {n} example vectors to {vectors_path()}", markup=False)
