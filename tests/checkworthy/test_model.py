@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from counterclaim.checkworthy.model import FORMAT, char_ngrams, load_model, model_from, ngrams, probabilities
-from counterclaim.checkworthy.train import Sentences, _classifier, _features, _mlp, _mlp_logit, fit
+from counterclaim.checkworthy.train import MLP_SEEDS, Sentences, _mlp, _mlp_logit, fit, fit_blocks
 from counterclaim.resources import DataError
 
 SENTENCES = [
@@ -32,33 +32,37 @@ def test_features_are_scikit_learns(text):
     assert char_ngrams(text, 2, 5) == chars(text)
 
 
-def test_a_fitted_model_scores_as_scikit_learn_does():
-    from scipy.sparse import hstack
+CS = {"word": 4.0, "char_wb": 2.0, "embedding": 1.0}
 
-    texts = SENTENCES * 3
-    labels = np.array([1, 1, 0, 0, 1, 0, 0] * 3)
-    emb = np.zeros((len(texts), 384))
-    setting = {"C": 4.0, "embedding_weight": 0.0, "chars": True, "mlp_weight": 0.0, "threshold": 0.5, "f1": 1.0}
-    data = Sentences(texts, labels)
-    model = model_from(fit(data, emb, setting))
-    vecs, x, _ = _features(texts, texts[:1], emb, emb[:1], setting)
-    expected = _classifier(4.0).fit(x, labels).predict_proba(hstack([v.transform(SENTENCES) for v in vecs] + [
-        np.zeros((len(SENTENCES), 384))]).tocsr())[:, 1]
-    assert np.allclose(probabilities(SENTENCES, model), expected, atol=1e-3)
+
+def _separable(n: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """``n`` distinct sentences with unit embeddings whose first coordinate's sign is the label."""
+    rng = np.random.default_rng(13)
+    emb = rng.normal(size=(n, 384))
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    labels = (emb[:, 0] > 0).astype(np.int64)
+    texts = [f"{SENTENCES[k % len(SENTENCES)]} ({k})" for k in range(n)]
+    return texts, labels, emb
+
+
+def test_a_fitted_model_scores_as_its_blocks_combined(monkeypatch):
+    """The file's blocks, weights and intercept give what the combining regression gives on the blocks' logits."""
+    texts, labels, emb = _separable(40)
+    setting = {"C": CS, "weights": [0.9, 0.6, -0.3, 0.8], "bias": -0.2, "threshold": 0.5, "f1": 1.0}
+    model = model_from(fit(Sentences(texts, labels), emb, setting))
+    assert [b.kind for b in model.blocks] == ["word", "char_wb", "embedding"] + ["embedding_mlp"] * MLP_SEEDS
+    monkeypatch.setattr("counterclaim.link.embed.encode", lambda t, memo=None: emb[:len(t)].astype(np.float32))
+    logits = fit_blocks(texts, labels, emb, CS).logits(texts, emb) @ np.array(setting["weights"]) + setting["bias"]
+    assert np.allclose(probabilities(texts, model), 1 / (1 + np.exp(-logits)), atol=1e-3)
 
 
 def test_the_network_block_adds_the_logit_scikit_learn_computes(monkeypatch):
-    rng = np.random.default_rng(13)
-    emb = rng.normal(size=(40, 384))
-    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
-    labels = (emb[:, 0] > 0).astype(np.int64)
-    texts = [f"sentence {n} of {k}" for n, k in enumerate(labels)]
-    setting = {"C": 4.0, "embedding_weight": 0.0, "chars": False, "mlp_weight": 1.0, "threshold": 0.5, "f1": 1.0}
+    texts, labels, emb = _separable(40)
+    setting = {"C": CS, "weights": [0.0, 0.0, 0.0, 1.0], "bias": 0.0, "threshold": 0.5, "f1": 1.0}
     model = model_from(fit(Sentences(texts, labels), emb, setting))
-    assert [b.kind for b in model.blocks] == ["word", "embedding", "embedding_mlp"]
     monkeypatch.setattr("counterclaim.link.embed.encode", lambda t, memo=None: emb[:len(t)].astype(np.float32))
     net = _mlp(13).fit(emb, labels)
-    only_net = dataclasses.replace(model, blocks=model.blocks[2:], intercept=0.0)
+    only_net = dataclasses.replace(model, blocks=(dataclasses.replace(model.blocks[3], weight=1.0),), intercept=0.0)
     expected = 1 / (1 + np.exp(-_mlp_logit(net, emb[:5])))
     assert np.allclose(probabilities(texts[:5], only_net), expected, atol=1e-3)
     assert np.allclose(expected, net.predict_proba(emb[:5])[:, 1], atol=1e-3)

@@ -2,15 +2,15 @@
 
 Trained by :mod:`counterclaim.checkworthy.train` on ClaimBuster's ``crowdsourced.csv``
 (Verdict 1 = check-worthy) and stored as plain JSON in ``data/checkworthy_model.json``:
-one entry per block, each adding its weighted score to the logit: a logistic regression's
-word n-grams, character n-grams within word boundaries and sentence embedding (vocabulary,
-idf weights, coefficients), and optionally a one-hidden-layer network on the same
-embedding (its weight matrices); then the intercept and the decision threshold chosen by
-cross-validation. No pickle: the
-features are recomputed here with scikit-learn's recipes (lowercase; word tokens of two
-or more word characters; character n-grams of each space-padded word; sublinear tf; l2
-norm per block), so nothing depends on the scikit-learn version at run time. The file
-carries a format number, checked on load.
+one entry per block, each adding its weighted score to the logit: the word n-grams,
+character n-grams within word boundaries and sentence embedding, each with its own
+logistic regression's coefficients (and vocabulary and idf weights), and one-hidden-layer
+networks on the same embedding (their weight matrices); the weights are those of the
+regression that combined the blocks in training. Then the intercept and the decision
+threshold chosen by cross-validation. No pickle: the features are recomputed here with
+scikit-learn's recipes (lowercase; word tokens of two or more word characters; character
+n-grams of each space-padded word; sublinear tf; l2 norm per block), so nothing depends
+on the scikit-learn version at run time. The file carries a format number, checked on load.
 """
 
 from __future__ import annotations
