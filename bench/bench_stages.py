@@ -1,4 +1,3 @@
-#!/usr/bin/env python
 """Where an ingest's CPU goes, stage by stage, in one process.
 
     python bench/bench_stages.py [--n 200] [--threads 1]
@@ -36,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_ingest import MODEL, _files, ensure_corpus  # noqa: E402
+from bench_ingest import MODEL, _files, ensure_corpus
 
 
 class Clock:
