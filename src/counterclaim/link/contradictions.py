@@ -286,7 +286,7 @@ def _score(corpus: Corpus, d: Claim, a: Claim, c: float, across: bool) -> tuple[
 def score_candidates(corpus: Corpus, assign: dict[str, str], cands: list[tuple[Claim, Claim, str]]) -> list[Scored]:
     """Each candidate above the threshold, keyed by (denial, the affirmation's document)."""
     texts = {cl.id: cl.text for d, a, _c in cands for cl in (d, a)}
-    cos = cosines([(d.id, a.id) for d, a, _c in cands], texts)
+    cos = cosines([(d.id, a.id) for d, a, _c in cands], texts, corpus.vectors)
     out: list[Scored] = []
     for d, a, cue in cands:
         c = cos[(d.id, a.id)]

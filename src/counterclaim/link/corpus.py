@@ -105,6 +105,7 @@ class Corpus:
 
     def __init__(self, rows: list[dict[str, Any]], canon: dict[str, str]) -> None:
         self.canon = canon
+        self.vectors: dict[str, Any] = {}  # sentence vectors by text, encoded once per linking run (cosines)
         self.docs: dict[str, dict[str, Any]] = {}
         self.entities: dict[str, dict[str, Any]] = {}
         self.mentions: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
@@ -207,15 +208,19 @@ def touches(new_docs: set[str] | None, *docs: str) -> bool:
     return new_docs is None or any(d in new_docs for d in docs)
 
 
-def cosines(pairs: Iterable[tuple[str, str]], texts: dict[str, str]) -> dict[tuple[str, str], float]:
-    """Embedding cosine for each pair of keys of ``texts`` (only the texts in some pair are encoded)."""
+def cosines(pairs: Iterable[tuple[str, str]], texts: dict[str, str], memo: dict[str, Any] | None = None
+            ) -> dict[tuple[str, str], float]:
+    """Embedding cosine for each pair of keys of ``texts`` (only the texts in some pair are encoded).
+
+    ``memo``: the vectors a linking run has encoded already (:attr:`Corpus.vectors`), by text.
+    """
     pairs = list(pairs)
     if not pairs:
         return {}
     from counterclaim.link.embed import cosine, encode
 
     keys = sorted({k for p in pairs for k in p})
-    vecs = encode([texts[k] for k in keys])
+    vecs = encode([texts[k] for k in keys], memo)
     pos = {k: i for i, k in enumerate(keys)}
     return {p: cosine(vecs[pos[p[0]]], vecs[pos[p[1]]]) for p in pairs}
 

@@ -74,7 +74,7 @@ def paraphrase_relations(corpus: Corpus, assign: dict[str, str], reps: dict[str,
             for b in items[i + 1:]:
                 if a.doc != b.doc and touches(new_docs, a.doc, b.doc):
                     pairs.append((a, b))
-    cos = cosines([(a.id, b.id) for a, b in pairs], {c.id: c.text for p in pairs for c in p})
+    cos = cosines([(a.id, b.id) for a, b in pairs], {c.id: c.text for p in pairs for c in p}, corpus.vectors)
     best: dict[str, list[tuple[float, str, str, str]]] = defaultdict(list)
     for a, b in pairs:
         c = cos[(a.id, b.id)]

@@ -136,7 +136,7 @@ def block_relations(corpus: Corpus, key: tuple[str, ...], items: list[Qty], new_
     for qa, qb in pairs:
         if qa.doc == qb.doc or not touches(new_docs, qa.doc, qb.doc):
             continue
-        if key[0] == "conflict" and not _same_context(qa, qb):
+        if key[0] == "conflict" and not _same_context(corpus, qa, qb):
             continue
         rel = _compare(corpus, qa, qb, key)
         if rel is not None:
@@ -172,13 +172,13 @@ def _compare(corpus: Corpus, qa: Qty, qb: Qty, key: tuple[str, ...]) -> Relation
                           f"figure_mismatch: {base}: no overlap, gap {format_number(gap)}")
 
 
-def _same_context(qa: Qty, qb: Qty) -> bool:
+def _same_context(corpus: Corpus, qa: Qty, qb: Qty) -> bool:
     """Conflict-level figures (no incident) count the same thing: close values, shared actors, similar words."""
     (la, ha), (lb, hb) = interval(qa.row), interval(qb.row)
     va, vb = float(qa.row["value"]), float(qb.row["value"])
     if not (la <= hb and lb <= ha) or min(va, vb) < CONFLICT_CLOSE * max(va, vb) or not qa.context & qb.context:
         return False
-    return cosines([("a", "b")], {"a": qa.text, "b": qb.text})[("a", "b")] >= CONFLICT_COS
+    return cosines([("a", "b")], {"a": qa.text, "b": qb.text}, corpus.vectors)[("a", "b")] >= CONFLICT_COS
 
 
 def _source(corpus: Corpus, q: Qty) -> str | None:
