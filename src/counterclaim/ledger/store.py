@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from counterclaim.errors import LedgerError
+from counterclaim.ledger.bulk import insert_ignoring_conflicts, put_rows
 from counterclaim.ingest.document import Document
 from counterclaim.ledger.models import (
     AliasRow,
@@ -364,7 +365,7 @@ class Ledger:
         if not wanted:
             return
         keys = sorted(wanted)
-        insert = _insert_ignoring_conflicts(s)
+        insert = insert_ignoring_conflicts(s)
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             s.execute(insert(EntityRow.__table__), [
@@ -454,10 +455,10 @@ class Ledger:
                     row.attrs = attrs
             if derived is not None:
                 self._point_figures_at_incidents(s, derived)
-            _put_rows(s, EntityLinkRow, "entity_id", [
+            put_rows(s, EntityLinkRow, "entity_id", [
                 {"entity_id": link.entity, "canonical_id": link.canonical, "score": link.score,
                  "evidence": link.evidence} for link in links], keep=not replace)
-            _put_rows(s, RelationRow, "id", [
+            put_rows(s, RelationRow, "id", [
                 {"id": r.id, "type": r.type, "a": r.a, "b": r.b, "score": r.score, "evidence": r.evidence}
                 for r in relations], keep=not replace)
 
@@ -579,18 +580,6 @@ class Ledger:
 _LOCAL_LINK_LOCK = threading.Lock()
 
 
-def _insert_ignoring_conflicts(s: Session) -> Any:
-    """The dialect's ``insert`` whose rows are skipped when their key exists (SQLite, PostgreSQL)."""
-    name = s.get_bind().dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return lambda table: pg_insert(table).on_conflict_do_nothing()
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return lambda table: sqlite_insert(table).on_conflict_do_nothing()
-
-
 def _document_row(doc: Document) -> DocumentRow:
     return DocumentRow(
         id=doc.id, sha256=doc.sha256, path=doc.path, text=doc.text, title=doc.title,
@@ -613,16 +602,3 @@ def _name_order(name: str) -> tuple[int, str]:
 def _short(exc: BaseException) -> str:
     msg = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return msg[0] if msg else exc.__class__.__name__
-
-
-def _put_rows(s: Session, row_class: Any, key: str, rows: list[dict[str, Any]], *, keep: bool) -> None:
-    """Insert ``rows`` in bulk, a later row of one key replacing an earlier one; with ``keep`` (the table
-    was not emptied first) the stored rows of those keys are deleted first. The same result as one
-    ``Session.merge`` per row, without a SELECT and an INSERT per row (5,000 relations into SQLite: 3.1 s → 0.1 s)."""
-    table = row_class.__table__
-    unique = list({r[key]: r for r in rows}.values())
-    for i in range(0, len(unique), 500):
-        chunk = unique[i:i + 500]
-        if keep:
-            s.execute(table.delete().where(table.c[key].in_([r[key] for r in chunk])))
-        s.execute(table.insert(), chunk)
