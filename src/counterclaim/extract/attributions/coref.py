@@ -45,7 +45,7 @@ def coref_data() -> dict:
     """The resolver's part of ``attributions.json``."""
     data = load_json("attributions.json", required=("description_stopwords", "cataphora_max_paragraphs",
                                                     "group_heads", "gender_titles", "gender_nouns",
-                                                    "pronoun_gender", "pronoun_sentences"))
+                                                    "pronoun_gender", "pronoun_sentences", "plural_people_nouns"))
     return data
 
 
@@ -167,7 +167,7 @@ def _plural_people_at(ctx: Context, before: int) -> int:
 
 @cache
 def _people_nouns() -> frozenset[str]:
-    return frozenset(load_json("attributions.json")["plural_people_nouns"])
+    return frozenset(coref_data()["plural_people_nouns"])
 
 
 def _salient_person(ctx: Context, before: int, fits: Callable[[str], bool]) -> str | None:
