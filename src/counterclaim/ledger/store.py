@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from counterclaim.errors import LedgerError
-from counterclaim.ledger.bulk import insert_ignoring_conflicts, put_rows
 from counterclaim.ingest.document import Document
+from counterclaim.ledger.bulk import insert_ignoring_conflicts, put_rows
 from counterclaim.ledger.models import (
     AliasRow,
     AttributionRow,
@@ -455,9 +455,9 @@ class Ledger:
                     row.attrs = attrs
             if derived is not None:
                 self._point_figures_at_incidents(s, derived)
-            put_rows(s, EntityLinkRow, "entity_id", [
+            put_rows(s, EntityLinkRow, "entity_id", [  # every member's stored link was deleted above
                 {"entity_id": link.entity, "canonical_id": link.canonical, "score": link.score,
-                 "evidence": link.evidence} for link in links], keep=not replace)
+                 "evidence": link.evidence} for link in links], keep=False)
             put_rows(s, RelationRow, "id", [
                 {"id": r.id, "type": r.type, "a": r.a, "b": r.b, "score": r.score, "evidence": r.evidence}
                 for r in relations], keep=not replace)
