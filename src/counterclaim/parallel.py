@@ -105,11 +105,17 @@ class AnalysisPool:
     def terminate(self) -> None:
         """Stop every worker now (unfinished batches are dropped; nothing of theirs was stored)."""
         processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        manager = getattr(self._pool, "_executor_manager_thread", None)
         self._pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             proc.terminate()
         for proc in processes:
             proc.join(timeout=5)
+        # The executor's manager thread notices the dead workers and closes its wake-up pipe. Left
+        # running, it races the interpreter's exit hook, which writes to that pipe: a closed pipe
+        # then printed "OSError: Bad file descriptor" after a clean Ctrl-C. Wait for it here.
+        if manager is not None and manager is not threading.current_thread():
+            manager.join(timeout=10)
 
     def analyzer_name(self) -> str:
         """The analysis version string, computed in a worker (the parent never loads the model)."""
