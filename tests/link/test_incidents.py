@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from counterclaim.link.corpus import Corpus
-from counterclaim.link.incidents import Day, build_incidents, compatible, dates_in, event_types, place_keys
+from counterclaim.link.incidents import (Day, _Anchor, _cluster, _Latest, _regroup, build_incidents, compatible,
+                                         dates_in, event_types, place_keys)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -105,3 +108,74 @@ def test_a_passing_mention_of_an_old_event_is_its_own_incident():
     assert [i.passing for i in incidents] == [False, True] or [i.passing for i in incidents] == [True, False]
     old = next(i for i in incidents if i.passing)
     assert old.place == "GPE:delhi" and old.date == "2001-12"
+
+
+def _pairwise_cluster(corpus: Corpus, anchors: list[_Anchor]) -> list[list[str]]:
+    """The specification of the clustering, scanned pair by pair: in each place block, in order, an
+    anchor joins the latest earlier member in another group and another document whose dates fit."""
+    parent = list(range(len(anchors)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    blocks: dict[str, list[int]] = {}
+    for i, a in enumerate(anchors):
+        for p in a.places:
+            for k in place_keys(corpus.name(p)):
+                blocks.setdefault(k, []).append(i)
+    for _key, ids in sorted(blocks.items()):
+        for n, i in enumerate(ids):
+            for j in reversed(ids[:n]):
+                if find(i) != find(j) and anchors[i].doc != anchors[j].doc and compatible(anchors[i].days,
+                                                                                         anchors[j].days):
+                    parent[find(i)] = find(j)
+                    break
+    groups: dict[int, list[str]] = {}
+    for i, a in enumerate(anchors):
+        groups.setdefault(find(i), []).append(a.key)
+    return list(groups.values())
+
+
+def test_clustering_by_window_and_group_gives_what_the_pairwise_scan_gives():
+    """Blocks of copies (the same story in many documents, a few dates, shared places) cluster as the
+    pair-by-pair scan does, without its cost in the block's size: 80 random corpora."""
+    places = {"GPE:el-salado": "El Salado", "GPE:mapiripan": "Mapiripán", "GPE:el-salado-norte": "El Salado Norte"}
+    corpus = Corpus(_rows([("2000-02-19", "El Salado, Mapiripán and El Salado Norte.", places)]), {})
+    days = [[], [Day(2000, 2, 16)], [Day(2000, 2, 20)], [Day(2000, 9, 28)], [Day(None, 2, 17)],
+            [Day(2000, 3, None)], [Day(2000, 2, 10), Day(2000, 3, 1)]]
+    for seed in range(80):
+        rng = random.Random(seed)
+        n_docs = (2, 3, 8, 60)[seed % 4]  # few documents: many candidates share the anchor's own document
+        anchors = [_Anchor(key=f"a{n}", doc=f"d{rng.randrange(n_docs)}",
+                           places={p: 1 for p in rng.sample(sorted(places), rng.randint(1, 2))},
+                           days=list(rng.choice(days)))
+                   for n in range(rng.randint(20, 200))]
+        got = [[a.key for a in g] for g in _cluster(corpus, anchors)]
+        assert got == _pairwise_cluster(corpus, anchors), seed
+
+
+def test_a_groups_latest_members_answer_for_any_document_whatever_the_order_they_come_in():
+    """The summary of a group (its latest member, and its latest in another document) gives the
+    latest member outside any document, also when older members come in later and when two
+    groups of one window have merged (``_regroup``)."""
+    rng = random.Random(3)
+    doc_of = [f"d{rng.randrange(3)}" for _ in range(50)]
+
+    def summary(indexes: list[int]) -> _Latest:
+        latest = _Latest(indexes[0], doc_of[indexes[0]])
+        for index in indexes[1:]:
+            latest.add(index, doc_of[index])
+        return latest
+
+    for _ in range(300):
+        members = [rng.randrange(50) for _ in range(rng.randint(2, 9))]
+        cut = rng.randint(1, len(members) - 1)
+        alone = summary(members)
+        groups = {7: summary(members[:cut]), 9: summary(members[cut:])}
+        _regroup(groups, lambda g: 9, doc_of)  # group 7 has joined group 9
+        assert list(groups) == [9]
+        for doc in ("d0", "d1", "d2"):
+            expected = max((i for i in members if doc_of[i] != doc), default=-1)
+            assert alone.latest_not_in(doc) == expected and groups[9].latest_not_in(doc) == expected

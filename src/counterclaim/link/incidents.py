@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -286,8 +287,42 @@ def _windows_fit(wa: tuple[Day, Day] | None, wb: tuple[Day, Day] | None) -> bool
     return doy(wa[0]) - slack <= doy(wb[1]) and doy(wb[0]) - slack <= doy(wa[1])
 
 
+Window = tuple[Day, Day] | None
+
+
+class _Latest:
+    """The latest members (anchor indexes) of one group of one window in a place block.
+
+    ``first`` is the latest member and ``other`` the latest whose document differs from
+    ``first``'s: enough to answer "the latest member not in document d" for any d.
+    """
+
+    __slots__ = ("first", "first_doc", "other")
+
+    def __init__(self, index: int, doc: str) -> None:
+        self.first, self.first_doc, self.other = index, doc, -1
+
+    def add(self, index: int, doc: str) -> None:
+        """Fold in a member (merging two groups folds in the other's ``first`` and ``other``)."""
+        if index > self.first:
+            if doc != self.first_doc:
+                self.other = self.first
+            self.first, self.first_doc = index, doc
+        elif doc != self.first_doc and index > self.other:
+            self.other = index
+
+    def latest_not_in(self, doc: str) -> int:
+        return self.first if self.first_doc != doc else self.other
+
+
 def _cluster(corpus: Corpus, anchors: list[_Anchor]) -> list[list[_Anchor]]:
-    """Union of anchors sharing a place key with compatible dates (blocked on place keys)."""
+    """Union of anchors sharing a place key with compatible dates (blocked on place keys).
+
+    In each block, in order, an anchor joins the group of the latest earlier member that is
+    in another group and another document and whose dates fit. Members are kept by date
+    window and by group (the latest two of each), so a block of thousands of copies costs
+    its number of distinct windows per anchor, not its size.
+    """
     parent = list(range(len(anchors)))
 
     def find(i: int) -> int:
@@ -297,24 +332,54 @@ def _cluster(corpus: Corpus, anchors: list[_Anchor]) -> list[list[_Anchor]]:
         return i
 
     windows = [_window(a.days) for a in anchors]
+    docs = [a.doc for a in anchors]
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, a in enumerate(anchors):
         for p in a.places:
             for k in place_keys(corpus.name(p)):
                 blocks[k].append(i)
     for _key, ids in sorted(blocks.items()):
-        for n, i in enumerate(ids):
-            # compare with the block's earlier members until one joins (linear for a block of copies)
-            for j in reversed(ids[:n]):
-                if find(i) == find(j) or anchors[i].doc == anchors[j].doc:
+        # the block's earlier members: window -> group root (as last seen) -> its latest members
+        seen: dict[Window, dict[int, _Latest]] = {}
+        for i in ids:
+            root, doc, best = find(i), docs[i], -1
+            for window, groups in seen.items():
+                if not _windows_fit(windows[i], window):
                     continue
-                if _windows_fit(windows[i], windows[j]):
-                    parent[find(i)] = find(j)
-                    break
-    groups: dict[int, list[_Anchor]] = defaultdict(list)
+                _regroup(groups, find, docs)
+                for group, latest in groups.items():
+                    if group != root:
+                        best = max(best, latest.latest_not_in(doc))
+            if best >= 0:
+                parent[root] = find(best)
+                root = find(i)
+            groups = seen.setdefault(windows[i], {})
+            if root in groups:
+                groups[root].add(i, doc)
+            else:
+                groups[root] = _Latest(i, doc)
+    groups_of: dict[int, list[_Anchor]] = defaultdict(list)
     for i, a in enumerate(anchors):
-        groups[find(i)].append(a)
-    return list(groups.values())
+        groups_of[find(i)].append(a)
+    return list(groups_of.values())
+
+
+def _regroup(groups: dict[int, _Latest], find: Callable[[int], int], docs: list[str]) -> None:
+    """Re-key ``groups`` by their current roots, folding together groups that have merged since."""
+    if all(find(g) == g for g in groups):
+        return
+    merged: dict[int, _Latest] = {}
+    for g, latest in groups.items():
+        r = find(g)
+        if r not in merged:
+            merged[r] = latest
+            continue
+        into = merged[r]
+        for index in (latest.first, latest.other):
+            if index >= 0:
+                into.add(index, docs[index])
+    groups.clear()
+    groups.update(merged)
 
 
 def build_incidents(corpus: Corpus) -> tuple[list[Incident], dict[str, str]]:
