@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -55,6 +55,7 @@ _LATIN_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": 
                               "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "ħ": "h", "þ": "th"})
 
 
+@lru_cache(maxsize=1 << 16)  # names recur across thousands of documents
 def slug(text: str) -> str:
     """Lowercase, hyphen-separated form of a name, for stable keys.
 

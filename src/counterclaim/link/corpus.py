@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from counterclaim.resources import load_json, load_jsonl
@@ -42,9 +42,18 @@ def _term_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((term, phrase_pattern(forms)) for term, forms in data()["key_terms"].items())
 
 
+# Pure functions of a text are cached by it: wire copies repeat the same sentences across documents.
+TEXT_CACHE = 1 << 16
+
+
 def terms_in(text: str) -> set[str]:
     """Key charge terms ('genocide', 'ethnic cleansing') named in ``text``."""
-    return {term for term, pat in _term_patterns() if pat.search(text)}
+    return set(_terms_in(text))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _terms_in(text: str) -> frozenset[str]:
+    return frozenset(term for term, pat in _term_patterns() if pat.search(text))
 
 
 @cache

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from counterclaim.link.corpus import data, phrase_pattern
@@ -124,6 +124,7 @@ def _scope(toks: list[str]) -> str:
     return "fighters" if h["fighter"].intersection(toks) else "anyone"
 
 
+@lru_cache(maxsize=1 << 16)  # copies of a claim repeat its text
 def harm_denial(text: str, denying: bool) -> HarmDenial | None:
     """How ``text`` denies harm (or damage), if it does.
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from counterclaim.link.corpus import INCIDENT_PREFIX, Corpus, countries, data, gazetteer, phrase_pattern
+from counterclaim.link.corpus import INCIDENT_PREFIX, TEXT_CACHE, Corpus, countries, data, gazetteer, phrase_pattern
 from counterclaim.resources import slug
 
 SLACK_DAYS = 14  # two day-precise dates this far apart may be one event (reports lag, nights span two days)
@@ -107,6 +107,11 @@ _ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b|\b(\d\d)\.(\d\d)\.((?:19|2
 
 def dates_in(text: str) -> list[tuple[int, int, Day]]:
     """Dates written in ``text`` with their offsets: '14 February 2019', 'Aug. 29, 2021', 'March 2022'."""
+    return list(_dates_in(text))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _dates_in(text: str) -> tuple[tuple[int, int, Day], ...]:
     months = data()["months"]
     out = []
     for m in _month_re().finditer(text):
@@ -121,7 +126,7 @@ def dates_in(text: str) -> list[tuple[int, int, Day]]:
         y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
         if 1 <= int(mo) <= 12 and _real(int(y), int(mo), int(d)):
             out.append((m.start(), m.end(), Day(int(y), int(mo), int(d))))
-    return sorted(out, key=lambda x: x[0])
+    return tuple(sorted(out, key=lambda x: x[0]))
 
 
 def _resolve(day: Day, ref: Day | None) -> Day:
@@ -151,7 +156,12 @@ def _type_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def event_types(text: str) -> list[str]:
     """Incident types named in ``text`` (data order: the more specific first)."""
-    return [t for t, pat in _type_patterns() if pat.search(text)]
+    return list(_event_types(text))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _event_types(text: str) -> tuple[str, ...]:
+    return tuple(t for t, pat in _type_patterns() if pat.search(text))
 
 
 @cache
