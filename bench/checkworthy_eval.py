@@ -6,7 +6,8 @@
 
 Prints precision, recall and F1 of the check-worthy class (Verdict 1) at the model's own
 threshold (chosen by cross-validation on crowdsourced.csv), and the time per 1,000
-sentences (TF-IDF and MiniLM embedding included, after the models are loaded).
+sentences (spaCy tagging and parsing for the POS block, TF-IDF and MiniLM embedding included,
+after the models are loaded).
 The file is read where it is and never used for training or tuning.
 """
 
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     m = cw.model_from(json.loads(args.model.read_text(encoding="utf-8"))) if args.model else cw.load_model()
     data = read_claimbuster(args.data)
     encode(["warm up the sentence model"])
+    cw.tag_texts(["Warm up the tagger."])
     t0 = time.perf_counter()
     probs = cw.probabilities(data.texts, m)
     seconds = time.perf_counter() - t0

@@ -33,16 +33,18 @@ def blend(model_probability: float, cue_score: float) -> float:
 
 
 def rescore(claims: list[ClaimRecord], memo: dict[str, np.ndarray] | None = None,
-            sentences: list[str] | None = None) -> list[ClaimRecord]:
+            sentences: list[str] | None = None, tags: list[str] | None = None) -> list[ClaimRecord]:
     """The claims with ``checkworthy`` = blend(model, cue score already in ``checkworthy``), ties broken.
 
     ``memo``: the document's sentence vectors already encoded (see :func:`counterclaim.link.embed.doc_memo`).
     ``sentences``: each claim's sentence, whose vector the model's embedding blocks read (one encoding per
     sentence, shared with the technique neighbours); the n-gram blocks read the claim's own text.
+    ``tags``: each claim's POS tags (:func:`counterclaim.checkworthy.model.pos_sequence` of its tokens in the
+    Doc), which the tag block reads; by default the claims are parsed again.
     """
     if not claims:
         return claims
-    probs = probabilities([c.text for c in claims], memo=memo, sentences=sentences)
+    probs = probabilities([c.text for c in claims], memo=memo, sentences=sentences, tags=tags)
     seen: set[float] = set()
     out = []
     for c, p in zip(claims, probs, strict=True):

@@ -1,16 +1,18 @@
-"""The shipped check-worthiness model: TF-IDF n-grams and MiniLM embeddings, summed into one logit.
+"""The shipped check-worthiness model: TF-IDF n-grams, POS n-grams and MiniLM embeddings, summed into one logit.
 
 Trained by :mod:`counterclaim.checkworthy.train` on ClaimBuster's ``crowdsourced.csv``
 (Verdict 1 = check-worthy) and stored as plain JSON in ``data/checkworthy_model.json``:
 one entry per block, each adding its weighted score to the logit: the word n-grams,
-character n-grams within word boundaries and sentence embedding, each with its own
+character n-grams within word boundaries, n-grams of the coarse part-of-speech tags that
+spaCy gives the text (``pos``: 'PROPN VERB NUM NOUN' is a sentence's shape, whatever its
+words) and sentence embedding, each with its own
 logistic regression's coefficients (and vocabulary and idf weights), and one-hidden-layer
 networks on the same embedding (their weight matrices); the weights are those of the
 regression that combined the blocks in training. Then the intercept and the decision
 threshold chosen by cross-validation. No pickle: the features are recomputed here with
 scikit-learn's recipes (lowercase; word tokens of two or more word characters; character
-n-grams of each space-padded word; sublinear tf; l2 norm per block), so nothing depends
-on the scikit-learn version at run time. The file carries a format number, checked on load.
+n-grams of each space-padded word; tags as they are; sublinear tf; l2 norm per block), so
+nothing depends on the scikit-learn version at run time. The file carries a format number, checked on load.
 """
 
 from __future__ import annotations
@@ -18,20 +20,27 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from counterclaim.resources import DataError, load_json
 
-FORMAT = 2
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+FORMAT = 3
 MODEL_FILE = "checkworthy_model.json"
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
-KINDS = ("word", "char_wb", "embedding", "embedding_mlp")
+KINDS = ("word", "char_wb", "pos", "embedding", "embedding_mlp")
 EMBEDDED = ("embedding", "embedding_mlp")
 EMBEDDING_DIM = 384
+# What the tags are read from: the part of the pipeline that sets ``Token.pos_`` (the attribute ruler maps the
+# tagger's tags to coarse ones with the parser's labels, so the parser is needed).
+TAGGING = ("tok2vec", "tagger", "parser", "attribute_ruler")
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,30 @@ class Model:
 
 def ngrams(text: str, ngram_min: int, ngram_max: int) -> list[str]:
     """The word n-grams of ``text`` as scikit-learn's word analyzer builds them."""
-    toks = TOKEN.findall(text.lower())
+    return _grams(TOKEN.findall(text.lower()), ngram_min, ngram_max)
+
+
+def tag_ngrams(tags: str, ngram_min: int, ngram_max: int) -> list[str]:
+    """The n-grams of a space-separated tag sequence (scikit-learn's word analyzer, ``token_pattern=r"\\S+"``,
+    no lowercasing)."""
+    return _grams(tags.split(), ngram_min, ngram_max)
+
+
+def pos_sequence(tokens: Iterable[Token]) -> str:
+    """The coarse part-of-speech tags of ``tokens`` (a Doc or Span), space-separated, spaces left out."""
+    return " ".join(t.pos_ for t in tokens if not t.is_space)
+
+
+def tag_texts(texts: Sequence[str]) -> list[str]:
+    """:func:`pos_sequence` of each text, parsed here (the pipeline's tagger and parser only)."""
+    from counterclaim.nlp import load_nlp
+
+    nlp = load_nlp()
+    off = [n for n in nlp.pipe_names if n not in TAGGING]
+    return [pos_sequence(doc) for doc in nlp.pipe(texts, disable=off, batch_size=256)]
+
+
+def _grams(toks: list[str], ngram_min: int, ngram_max: int) -> list[str]:
     out = list(toks) if ngram_min <= 1 else []
     for n in range(max(2, ngram_min), ngram_max + 1):
         out += [" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1)]
@@ -86,9 +118,12 @@ def char_ngrams(text: str, ngram_min: int, ngram_max: int) -> list[str]:
     return out
 
 
+ANALYSERS = {"word": ngrams, "char_wb": char_ngrams, "pos": tag_ngrams}
+
+
 def _tfidf_scores(texts: Sequence[str], block: Block) -> np.ndarray:
     """Each text's TF-IDF row (sublinear tf, l2-normalised) over the block's vocabulary, dotted with its coefficients."""
-    analyse = ngrams if block.kind == "word" else char_ngrams
+    analyse = ANALYSERS[block.kind]
     out = np.zeros(len(texts), dtype=np.float64)
     for r, text in enumerate(texts):
         counts = Counter(g for g in analyse(text, block.ngram_min, block.ngram_max) if g in block.vocabulary)
@@ -150,15 +185,17 @@ def load_model() -> Model:
 
 
 def probabilities(texts: Sequence[str], model: Model | None = None, memo: dict[str, np.ndarray] | None = None,
-                  sentences: Sequence[str] | None = None) -> np.ndarray:
+                  sentences: Sequence[str] | None = None, tags: Sequence[str] | None = None) -> np.ndarray:
     """P(check-worthy) of each text under the model.
 
     ``memo``: vectors already encoded (see :func:`counterclaim.link.embed.doc_memo`). ``sentences``: for each
     text, the sentence whose embedding scores it (a claim cut from its sentence takes the sentence's vector,
-    which the other stages of the document share); by default the text itself.
+    which the other stages of the document share); by default the text itself. ``tags``: each text's
+    :func:`pos_sequence`, which the ``pos`` block reads (the pipeline's Doc has them); by default parsed here.
     """
-    if sentences is not None and len(sentences) != len(texts):
-        raise ValueError(f"{len(texts)} texts but {len(sentences)} sentences")
+    for name, given in (("sentences", sentences), ("tags", tags)):
+        if given is not None and len(given) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(given)} {name}")
     model = model or load_model()
     if not texts:
         return np.zeros(0)
@@ -173,6 +210,9 @@ def probabilities(texts: Sequence[str], model: Model | None = None, memo: dict[s
 
                 emb = encode(list(sentences if sentences is not None else texts), memo).astype(np.float64)
             z += block.weight * _embedding_scores(emb, block)
+        elif block.kind == "pos":
+            tags = tag_texts(texts) if tags is None else tags
+            z += block.weight * _tfidf_scores(tags, block)
         else:
             z += block.weight * _tfidf_scores(texts, block)
     return 1.0 / (1.0 + np.exp(-z))

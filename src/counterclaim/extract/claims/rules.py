@@ -32,6 +32,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from counterclaim.checkworthy.combine import rescore
+from counterclaim.checkworthy.model import pos_sequence
 from counterclaim.link.embed import doc_memo
 from counterclaim.records import AttributionRecord, ClaimRecord, EntityRecord, MentionRecord, QuantityRecord
 from counterclaim.resources import load_json
@@ -382,6 +383,7 @@ def extract_claims(
     salient = _salience(index, types, {asserter} | relays if asserter else relays, data)
     claims: list[ClaimRecord] = []
     sentences: list[str] = []  # each claim's sentence: the model reads its vector (shared with the techniques)
+    tags: list[str] = []  # each claim's POS tags, read by the model's tag block from this Doc (no second parse)
     for sent, start, end, att, speaker in _pieces(doc, attributions, index, types, asserter, data):
         lower = text[start:end].lower()
         toks = [t for t in sent if start <= t.idx < end]
@@ -463,7 +465,8 @@ def extract_claims(
             attribution=att.id if att is not None else None,
             rule="; ".join(cues) or "actor statement"))
         sentences.append(sent.text)
-    claims = rescore(claims, doc_memo(doc), sentences)  # the learned model joins the cue score (counterclaim.checkworthy)
+        tags.append(pos_sequence(toks))
+    claims = rescore(claims, doc_memo(doc), sentences, tags)  # the learned model joins the cue score (counterclaim.checkworthy)
     linked = []
     for q in quantities:
         owner = next((c for c in claims if c.start <= q.start and q.end <= c.end), None)
