@@ -23,7 +23,7 @@ def train_checkworthy(
     cache: Annotated[Path | None, typer.Option("--cache", help="Keep the sentence embeddings here (.npy).")
                      ] = None,
 ) -> None:
-    """Fit the check-worthiness model (TF-IDF and MiniLM blocks stacked; settings by cross-validation).
+    """Fit the check-worthiness model (TF-IDF, part-of-speech and MiniLM blocks stacked; settings by cross-validation).
 
     Example:
 
