@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from counterclaim.link.corpus import data, phrase_pattern
+from counterclaim.link.corpus import TEXT_CACHE, data, phrase_pattern
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 NEGATED, ONLY, REJECTED = "negated", "only", "rejected"
@@ -124,7 +124,7 @@ def _scope(toks: list[str]) -> str:
     return "fighters" if h["fighter"].intersection(toks) else "anyone"
 
 
-@lru_cache(maxsize=1 << 16)  # copies of a claim repeat its text
+@lru_cache(maxsize=TEXT_CACHE)  # copies of a claim repeat its text
 def harm_denial(text: str, denying: bool) -> HarmDenial | None:
     """How ``text`` denies harm (or damage), if it does.
 

@@ -269,7 +269,10 @@ def _drop_containers(a: _Anchor) -> None:
         a.places = {p: n for p, n in a.places.items() if p not in parents}
 
 
-def _window(days: list[Day]) -> tuple[Day, Day] | None:
+Window = tuple[Day, Day] | None  # the first and last day an anchor names
+
+
+def _window(days: list[Day]) -> Window:
     if not days:
         return None
     key = (lambda d: (d.year or 0, d.month, d.day or 0))
@@ -282,7 +285,7 @@ def compatible(a: list[Day], b: list[Day]) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _windows_fit(wa: tuple[Day, Day] | None, wb: tuple[Day, Day] | None) -> bool:
+def _windows_fit(wa: Window, wb: Window) -> bool:
     """:func:`compatible` on two windows (cached: copies of a story share their windows)."""
     if wa is None or wb is None:
         return True
@@ -296,8 +299,6 @@ def _windows_fit(wa: tuple[Day, Day] | None, wb: tuple[Day, Day] | None) -> bool
     slack = SLACK_DAYS if all(d.day for d in (*wa, *wb)) else 31
     return doy(wa[0]) - slack <= doy(wb[1]) and doy(wb[0]) - slack <= doy(wa[1])
 
-
-Window = tuple[Day, Day] | None
 
 
 class _Latest:
